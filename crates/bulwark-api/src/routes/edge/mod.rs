@@ -1,0 +1,17 @@
+//! The Edge surface (`/edge/v1`): paths from `shared/spec/edge-operations.tsv`.
+
+pub mod audit;
+pub mod login;
+pub mod tokens;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Every Edge operation implemented so far.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(tokens::router())
+        .merge(login::router())
+        .merge(audit::router())
+}

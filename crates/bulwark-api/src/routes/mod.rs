@@ -1,0 +1,6 @@
+//! Resource families. Each module has a `router()` returning its routes together with
+//! their OpenAPI operations; `lib.rs` merges them.
+
+pub mod edge;
+pub mod jobs;
+pub mod system;

@@ -1,0 +1,70 @@
+//! Shared state of the HTTP layer: the services handlers call and the settings they read.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bulwark_core::audit::AuditService;
+use bulwark_core::auth::Authenticator;
+use bulwark_core::jobs::{JobRegistry, JobService};
+use bulwark_core::ports::Store;
+use bulwark_core::tokens::TokenService;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Public base URL (used in `login_url` and for same-origin redirects).
+    pub public_url: String,
+    /// Origins that login `redirect` may point to, besides `public_url`'s.
+    pub allowed_redirect_origins: Vec<String>,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Requests taking longer get 408.
+    pub request_timeout_secs: u64,
+    /// How long audit events are kept (seconds), reported as `expire_time_sec`.
+    pub audit_retention_sec: i64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            allowed_redirect_origins: Vec::new(),
+            body_limit: 16 * 1024 * 1024,
+            request_timeout_secs: 60,
+            audit_retention_sec: 365 * 86_400,
+        }
+    }
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub auth: Arc<Authenticator>,
+    pub tokens: Arc<TokenService>,
+    pub audit: Arc<AuditService>,
+    pub jobs: Arc<JobService>,
+    pub config: Arc<ApiConfig>,
+    /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
+    pub(crate) ops: Arc<HashMap<(String, String), String>>,
+}
+
+impl AppState {
+    /// Wires the services over one store.
+    pub fn new(
+        store: Arc<dyn Store>,
+        auth: Arc<Authenticator>,
+        registry: Arc<JobRegistry>,
+        config: ApiConfig,
+    ) -> Self {
+        Self {
+            tokens: Arc::new(TokenService::new(store.clone())),
+            audit: Arc::new(AuditService::new(store.clone())),
+            jobs: Arc::new(JobService::new(store.clone(), registry)),
+            store,
+            auth,
+            config: Arc::new(config),
+            ops: Arc::new(HashMap::new()),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Repository ports: what the domain needs from storage. `bulwark-store` implements
+//! them for SQLite and PostgreSQL.
+//!
+//! Architecture invariant: every method that reads or writes a tenant's object takes
+//! the owning `account_id` and the implementation filters on it in SQL. There is no
+//! "get by id" that could cross accounts, except the credential lookups used to find
+//! out who the caller is.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::Result;
+use crate::model::{
+    Account, ApiToken, AuditEvent, AuditQuery, Job, JobAttempt, JobState, NewJob, Session,
+};
+
+/// Which SQL engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded default.
+    Sqlite,
+    /// Scale-out.
+    Postgres,
+}
+
+/// Accounts (tenants).
+#[async_trait]
+pub trait AccountRepo: Send + Sync {
+    /// Inserts; a duplicate name is a `Conflict`.
+    async fn create_account(&self, account: &Account) -> Result<()>;
+    async fn account_by_name(&self, name: &str) -> Result<Option<Account>>;
+    async fn account_by_id(&self, id: Uuid) -> Result<Option<Account>>;
+    async fn list_accounts(&self) -> Result<Vec<Account>>;
+    /// Replaces the onboarding document.
+    async fn set_onboarding(
+        &self,
+        id: Uuid,
+        onboarding: &serde_json::Value,
+        now: i64,
+    ) -> Result<()>;
+}
+
+/// API tokens.
+#[async_trait]
+pub trait TokenRepo: Send + Sync {
+    async fn insert_token(&self, token: &ApiToken, secret_hash: &str) -> Result<()>;
+    /// Credential lookup: the one query not scoped by account, because it is how the
+    /// account is found.
+    async fn token_by_hash(&self, secret_hash: &str) -> Result<Option<ApiToken>>;
+    async fn get_token(&self, account_id: Uuid, uuid: Uuid) -> Result<Option<ApiToken>>;
+    async fn list_tokens(&self, account_id: Uuid, include_suspended: bool)
+    -> Result<Vec<ApiToken>>;
+    /// Writes every mutable field of `token` (the service computed the patch).
+    async fn update_token(&self, token: &ApiToken) -> Result<()>;
+    /// Marks a single-use token used; false when it already was (atomic).
+    async fn consume_token(&self, account_id: Uuid, uuid: Uuid, now_ms: i64) -> Result<bool>;
+}
+
+/// Login sessions.
+#[async_trait]
+pub trait SessionRepo: Send + Sync {
+    async fn insert_session(&self, session: &Session) -> Result<()>;
+    /// Credential lookup by the uuid inside a verified JWT.
+    async fn session_by_id(&self, uuid: Uuid) -> Result<Option<Session>>;
+}
+
+/// The audit log.
+#[async_trait]
+pub trait AuditRepo: Send + Sync {
+    async fn insert_audit(&self, event: &AuditEvent) -> Result<()>;
+    async fn query_audit(&self, account_id: Uuid, query: &AuditQuery) -> Result<Vec<AuditEvent>>;
+    async fn get_audit(&self, account_id: Uuid, uuid: Uuid) -> Result<Option<AuditEvent>>;
+}
+
+/// The persistent job queue.
+#[async_trait]
+pub trait JobRepo: Send + Sync {
+    async fn enqueue(&self, job: &NewJob, now: i64) -> Result<Job>;
+    /// Atomically claims the oldest runnable job of one of `kinds` (queued and due, or
+    /// running with an expired lease) for `worker` until `now + lease_ms`, recording
+    /// the attempt. Two claimers never get the same job at the same time.
+    async fn claim(
+        &self,
+        worker: &str,
+        kinds: &[String],
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<Job>>;
+    /// Extends the lease of a job this worker still holds.
+    async fn heartbeat(&self, id: Uuid, worker: &str, lease_until: i64) -> Result<bool>;
+    /// Ends the current attempt. `next` is the new state: `Done` (with `result`),
+    /// `Queued` at `retry_at` (with `error`), or `Failed` (with `error`). Returns false
+    /// when the worker no longer holds the job (its lease expired and it was taken).
+    async fn finish(
+        &self,
+        id: Uuid,
+        worker: &str,
+        next: JobState,
+        result: Option<&serde_json::Value>,
+        error: Option<&str>,
+        retry_at: i64,
+        now: i64,
+    ) -> Result<bool>;
+    async fn get_job(&self, account_id: Uuid, id: Uuid) -> Result<Option<Job>>;
+    async fn list_jobs(
+        &self,
+        account_id: Uuid,
+        state: Option<JobState>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Job>>;
+    async fn job_attempts(&self, account_id: Uuid, id: Uuid) -> Result<Vec<JobAttempt>>;
+}
+
+/// Liveness of the store.
+#[async_trait]
+pub trait HealthRepo: Send + Sync {
+    /// A trivial round trip to the database.
+    async fn ping(&self) -> Result<()>;
+}
+
+/// Everything storage offers, as one object the services can share.
+pub trait Store:
+    HealthRepo + AccountRepo + TokenRepo + SessionRepo + AuditRepo + JobRepo + 'static
+{
+    /// The SQL engine behind this store.
+    fn backend(&self) -> Backend;
+}
