@@ -1,0 +1,11 @@
+//! Integration tests: one test binary (faster to link), a module per area. Each test
+//! starts the real `bulwark` binary on a fresh database: SQLite by default, PostgreSQL
+//! when `BULWARK_TEST_DATABASE_URL` is set (CI runs the suite both ways).
+
+mod audit;
+mod auth;
+mod jobs;
+mod openapi;
+mod processes;
+mod support;
+mod tenancy;

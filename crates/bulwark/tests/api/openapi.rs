@@ -1,0 +1,65 @@
+//! The OpenAPI document describes every operation the server has.
+
+use reqwest::Method;
+
+use crate::support::Env;
+
+/// Operations this build implements, as `(METHOD, path, operationId)`.
+const IMPLEMENTED: &[(&str, &str, &str)] = &[
+    ("get", "/edge/v1/audit-events", "QueryAuditEvents"),
+    ("get", "/edge/v1/audit-events/{uuid}", "GetAuditEvent"),
+    ("get", "/edge/v1/token-login", "TokenLogin"),
+    ("get", "/edge/v1/tokens", "QueryTokens"),
+    ("post", "/edge/v1/tokens", "CreateToken"),
+    ("get", "/edge/v1/tokens/{uuid}", "GetToken"),
+    ("patch", "/edge/v1/tokens/{uuid}", "UpdateToken"),
+    ("delete", "/edge/v1/tokens/{uuid}", "DeleteToken"),
+    ("get", "/bulwark/v1/jobs", "ListJobs"),
+    ("post", "/bulwark/v1/jobs", "EnqueueDiagnosticJob"),
+    ("get", "/bulwark/v1/jobs/{id}", "GetJob"),
+    ("get", "/bulwark/v1/whoami", "WhoAmI"),
+    ("get", "/healthz", "Healthz"),
+    ("get", "/metrics", "Metrics"),
+];
+
+#[tokio::test]
+async fn openapi_31_document_and_docs_page_are_served_without_credentials() {
+    let env = Env::new().await;
+    let srv = env.serve().await;
+    let (s, doc) = srv.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(s, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (method, path, id) in IMPLEMENTED {
+        let op = &doc["paths"][path][method];
+        assert_eq!(op["operationId"], *id, "{method} {path} missing from /openapi.json");
+        assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has no summary");
+    }
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["api_key"]["type"], "apiKey");
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    // Role and status enums are integers with the seed's numbers.
+    let role = &doc["components"]["schemas"]["Role"];
+    assert_eq!(role["type"], "integer");
+    assert_eq!(role["enum"].as_array().unwrap().len(), 11);
+
+    let resp = srv.req(Method::GET, "/docs/", None, None).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.text().await.unwrap().to_lowercase().contains("swagger"));
+    let (s, health) = srv.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!((s, health["status"].as_str()), (200, Some("ok")));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let env = Env::new().await;
+    let key = env.token("acme", "admin").await;
+    let srv = env.serve().await;
+    srv.get("/bulwark/v1/whoami", &key).await;
+    let text = srv.req(Method::GET, "/metrics", None, None).await.text().await.unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with("bulwark_http_requests_total")
+            && l.contains("route=\"/bulwark/v1/whoami\"")
+            && l.contains("status=\"200\"")),
+        "{text}"
+    );
+}
