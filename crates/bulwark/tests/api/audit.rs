@@ -13,16 +13,32 @@ async fn mutations_are_recorded_and_reads_are_not() {
     let before = bulwark_core::clock::now_ms();
 
     let (_, t) = srv
-        .post("/edge/v1/tokens", &admin, json!({"name": "ci", "description": "x", "password": "hunter2"}))
+        .post(
+            "/edge/v1/tokens",
+            &admin,
+            json!({"name": "ci", "description": "x", "password": "hunter2"}),
+        )
         .await;
     let uuid = t["uuid"].as_str().unwrap().to_string();
-    srv.patch(&format!("/edge/v1/tokens/{uuid}"), &admin, json!({"name": "ci-2"})).await;
+    srv.patch(
+        &format!("/edge/v1/tokens/{uuid}"),
+        &admin,
+        json!({"name": "ci-2"}),
+    )
+    .await;
     srv.get(&format!("/edge/v1/tokens/{uuid}"), &admin).await;
     // A refused mutation is audited too.
-    let (s, _) = srv.post("/edge/v1/tokens", &reader, json!({"role": 5})).await;
+    let (s, _) = srv
+        .post("/edge/v1/tokens", &reader, json!({"role": 5}))
+        .await;
     assert_eq!(s, 403);
 
-    let (s, body) = srv.get(&format!("/edge/v1/audit-events?start_time={before}"), &admin).await;
+    let (s, body) = srv
+        .get(
+            &format!("/edge/v1/audit-events?start_time={before}"),
+            &admin,
+        )
+        .await;
     assert_eq!(s, 200, "{body}");
     let events = body["audit_events"].as_array().unwrap();
     assert_eq!(events.len(), 3, "{body}");
@@ -39,29 +55,70 @@ async fn mutations_are_recorded_and_reads_are_not() {
     assert_eq!(create["user_display_name"], "admin-cli");
     let recorded = create["request_body"].as_str().unwrap();
     assert!(recorded.contains("\"name\":\"ci\""), "{recorded}");
-    assert!(!recorded.contains("hunter2"), "secrets are redacted: {recorded}");
+    assert!(
+        !recorded.contains("hunter2"),
+        "secrets are redacted: {recorded}"
+    );
     assert_eq!(update["op"], "UpdateToken");
     assert_eq!(update["path"], format!("/edge/v1/tokens/{uuid}"));
     assert_eq!(update["matched_path"], "/edge/v1/tokens/{uuid}");
-    assert_eq!((refused["response_status"].as_i64(), refused["auth_role"].as_i64()), (Some(403), Some(2)));
+    assert_eq!(
+        (
+            refused["response_status"].as_i64(),
+            refused["auth_role"].as_i64()
+        ),
+        (Some(403), Some(2))
+    );
 
     // Get by uuid.
-    let (s, one) = srv.get(&format!("/edge/v1/audit-events/{}", create["uuid"].as_str().unwrap()), &admin).await;
+    let (s, one) = srv
+        .get(
+            &format!("/edge/v1/audit-events/{}", create["uuid"].as_str().unwrap()),
+            &admin,
+        )
+        .await;
     assert_eq!((s, one["op"].as_str()), (200, Some("CreateToken")));
     assert!(one["trace"].as_str().is_some_and(|t| !t.is_empty()));
 
     // Time window and validation.
     let far = bulwark_core::clock::now_ms() + 3_600_000;
-    let (_, none) = srv.get(&format!("/edge/v1/audit-events?start_time={far}"), &admin).await;
+    let (_, none) = srv
+        .get(&format!("/edge/v1/audit-events?start_time={far}"), &admin)
+        .await;
     assert_eq!(none["audit_events"].as_array().unwrap().len(), 0);
     let (_, window) = srv
-        .get(&format!("/edge/v1/audit-events?start_time={before}&end_time={}", create["create_time"].as_i64().unwrap() + 1), &admin)
+        .get(
+            &format!(
+                "/edge/v1/audit-events?start_time={before}&end_time={}",
+                create["create_time"].as_i64().unwrap() + 1
+            ),
+            &admin,
+        )
         .await;
     assert_eq!(window["audit_events"].as_array().unwrap().len(), 1);
-    assert_eq!(srv.get("/edge/v1/audit-events", &admin).await.0, 400, "start_time is required");
-    assert_eq!(srv.get("/edge/v1/audit-events?start_time=yesterday", &admin).await.0, 400);
-    let (s, _) = srv.get(&format!("/edge/v1/audit-events?start_time={before}&end_time=1"), &admin).await;
+    assert_eq!(
+        srv.get("/edge/v1/audit-events", &admin).await.0,
+        400,
+        "start_time is required"
+    );
+    assert_eq!(
+        srv.get("/edge/v1/audit-events?start_time=yesterday", &admin)
+            .await
+            .0,
+        400
+    );
+    let (s, _) = srv
+        .get(
+            &format!("/edge/v1/audit-events?start_time={before}&end_time=1"),
+            &admin,
+        )
+        .await;
     assert_eq!(s, 400);
-    let (_, page) = srv.get(&format!("/edge/v1/audit-events?start_time={before}&limit=1&offset=1"), &admin).await;
+    let (_, page) = srv
+        .get(
+            &format!("/edge/v1/audit-events?start_time={before}&limit=1&offset=1"),
+            &admin,
+        )
+        .await;
     assert_eq!(page["audit_events"][0]["uuid"], update["uuid"]);
 }

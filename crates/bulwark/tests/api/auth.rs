@@ -14,7 +14,10 @@ async fn missing_and_unknown_credentials_use_the_documented_errors() {
 
     // Edge: 401 with {"message"}.
     let (s, b) = srv.call(Method::GET, "/edge/v1/tokens", None, None).await;
-    assert_eq!((s, b["message"].as_str()), (401, Some("ApiKey not provided")));
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (401, Some("ApiKey not provided"))
+    );
     // Optix: the seed's 400, Spring-style body.
     let (s, b) = srv.call(Method::GET, "/api/v1/vms", None, None).await;
     assert_eq!(s, 400);
@@ -24,11 +27,22 @@ async fn missing_and_unknown_credentials_use_the_documented_errors() {
     assert_eq!(b["path"], "/api/v1/vms");
 
     let bogus = "ApiKey 0b9f3a51-2f3c-4d5e-8f70-1a2b3c4d5e6f";
-    let (s, b) = srv.call(Method::GET, "/edge/v1/tokens", Some(bogus), None).await;
+    let (s, b) = srv
+        .call(Method::GET, "/edge/v1/tokens", Some(bogus), None)
+        .await;
     assert_eq!((s, b["message"].as_str()), (401, Some(UNAUTHORIZED)));
-    let (s, b) = srv.call(Method::GET, "/api/v1/vms", Some(bogus), None).await;
+    let (s, b) = srv
+        .call(Method::GET, "/api/v1/vms", Some(bogus), None)
+        .await;
     assert_eq!((s, b["message"].as_str()), (401, Some(UNAUTHORIZED)));
-    let (s, _) = srv.call(Method::GET, "/edge/v1/tokens", Some("Basic dXNlcjpwYXNz"), None).await;
+    let (s, _) = srv
+        .call(
+            Method::GET,
+            "/edge/v1/tokens",
+            Some("Basic dXNlcjpwYXNz"),
+            None,
+        )
+        .await;
     assert_eq!(s, 401);
 }
 
@@ -38,10 +52,16 @@ async fn unknown_routes_are_404_no_message_available() {
     let key = env.token("acme", "admin").await;
     let srv = env.serve().await;
     let (s, b) = srv.get("/api/v1/does-not-exist", &key).await;
-    assert_eq!((s, b["message"].as_str()), (404, Some("No message available")));
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (404, Some("No message available"))
+    );
     assert_eq!(b["error"], "Not Found");
     let (s, b) = srv.get("/edge/v1/does-not-exist", &key).await;
-    assert_eq!((s, b["message"].as_str()), (404, Some("No message available")));
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (404, Some("No message available"))
+    );
 }
 
 #[tokio::test]
@@ -50,7 +70,9 @@ async fn token_secrets_are_lowercase_v4_uuids_returned_once_and_stored_hashed() 
     let key = env.token("acme", "admin").await;
     assert!(bulwark_core::crypto::looks_like_token(&key), "{key}");
     let srv = env.serve().await;
-    let (s, created) = srv.post("/edge/v1/tokens", &key, json!({"name": "ci", "role": 2})).await;
+    let (s, created) = srv
+        .post("/edge/v1/tokens", &key, json!({"name": "ci", "role": 2}))
+        .await;
     assert_eq!(s, 201, "{created}");
     let secret = created["secret"].as_str().unwrap().to_string();
     assert!(bulwark_core::crypto::looks_like_token(&secret));
@@ -62,7 +84,10 @@ async fn token_secrets_are_lowercase_v4_uuids_returned_once_and_stored_hashed() 
     let (_, list) = srv.get("/edge/v1/tokens", &key).await;
     let tokens = list["tokens"].as_array().unwrap();
     assert!(tokens.iter().any(|t| t["uuid"] == created["uuid"]));
-    assert!(tokens.iter().all(|t| t["secret"] == ""), "secrets are never listed");
+    assert!(
+        tokens.iter().all(|t| t["secret"] == ""),
+        "secrets are never listed"
+    );
 
     // The new token works, and its secret is nowhere in the database files.
     let (s, me) = srv.get("/bulwark/v1/whoami", &secret).await;
@@ -83,30 +108,52 @@ async fn suspended_deleted_single_use_and_expired_tokens_stop_working() {
     let admin = env.token("acme", "admin").await;
     let srv = env.serve().await;
 
-    let (_, t) = srv.post("/edge/v1/tokens", &admin, json!({"name": "s"})).await;
+    let (_, t) = srv
+        .post("/edge/v1/tokens", &admin, json!({"name": "s"}))
+        .await;
     let (uuid, secret) = (t["uuid"].as_str().unwrap(), t["secret"].as_str().unwrap());
     assert_eq!(srv.get("/bulwark/v1/whoami", secret).await.0, 200);
-    let (s, _) = srv.patch(&format!("/edge/v1/tokens/{uuid}"), &admin, json!({"status": 3})).await;
+    let (s, _) = srv
+        .patch(
+            &format!("/edge/v1/tokens/{uuid}"),
+            &admin,
+            json!({"status": 3}),
+        )
+        .await;
     assert_eq!(s, 200);
     let (s, b) = srv.get("/bulwark/v1/whoami", secret).await;
     assert_eq!((s, b["message"].as_str()), (401, Some(UNAUTHORIZED)));
-    srv.patch(&format!("/edge/v1/tokens/{uuid}"), &admin, json!({"status": 2})).await;
+    srv.patch(
+        &format!("/edge/v1/tokens/{uuid}"),
+        &admin,
+        json!({"status": 2}),
+    )
+    .await;
     assert_eq!(srv.get("/bulwark/v1/whoami", secret).await.0, 200);
     let (s, d) = srv.delete(&format!("/edge/v1/tokens/{uuid}"), &admin).await;
     assert_eq!((s, d["status"].as_i64()), (200, Some(4)));
     assert_eq!(srv.get("/bulwark/v1/whoami", secret).await.0, 401);
 
     // ttl_sec > 0: single use.
-    let (_, once) = srv.post("/edge/v1/tokens", &admin, json!({"ttl_sec": 600})).await;
+    let (_, once) = srv
+        .post("/edge/v1/tokens", &admin, json!({"ttl_sec": 600}))
+        .await;
     let once = once["secret"].as_str().unwrap().to_string();
     assert_eq!(srv.get("/bulwark/v1/whoami", &once).await.0, 200);
     assert_eq!(srv.get("/bulwark/v1/whoami", &once).await.0, 401);
 
     // ttl_sec = 1: expired before first use.
-    let (_, short) = srv.post("/edge/v1/tokens", &admin, json!({"ttl_sec": 1})).await;
+    let (_, short) = srv
+        .post("/edge/v1/tokens", &admin, json!({"ttl_sec": 1}))
+        .await;
     assert!(short["expire_time_sec"].as_i64().unwrap() > 0);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    assert_eq!(srv.get("/bulwark/v1/whoami", short["secret"].as_str().unwrap()).await.0, 401);
+    assert_eq!(
+        srv.get("/bulwark/v1/whoami", short["secret"].as_str().unwrap())
+            .await
+            .0,
+        401
+    );
 }
 
 #[tokio::test]
@@ -114,8 +161,13 @@ async fn token_login_exchanges_an_api_token_for_a_revocable_jwt() {
     let env = Env::new().await;
     let admin = env.token("acme", "admin").await;
     let srv = env.serve().await;
-    let (_, t) = srv.post("/edge/v1/tokens", &admin, json!({"name": "web", "role": 3})).await;
-    let (uuid, secret) = (t["uuid"].as_str().unwrap().to_string(), t["secret"].as_str().unwrap().to_string());
+    let (_, t) = srv
+        .post("/edge/v1/tokens", &admin, json!({"name": "web", "role": 3}))
+        .await;
+    let (uuid, secret) = (
+        t["uuid"].as_str().unwrap().to_string(),
+        t["secret"].as_str().unwrap().to_string(),
+    );
 
     let (s, session) = srv.get("/edge/v1/token-login?account=acme", &secret).await;
     assert_eq!(s, 200, "{session}");
@@ -126,21 +178,40 @@ async fn token_login_exchanges_an_api_token_for_a_revocable_jwt() {
     assert_eq!(jwt.split('.').count(), 3, "a JWT");
 
     let bearer = format!("Bearer {jwt}");
-    let (s, me) = srv.call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None).await;
-    assert_eq!((s, me["auth_type"].as_str(), me["role"].as_i64()), (200, Some("jwt"), Some(3)));
+    let (s, me) = srv
+        .call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None)
+        .await;
+    assert_eq!(
+        (s, me["auth_type"].as_str(), me["role"].as_i64()),
+        (200, Some("jwt"), Some(3))
+    );
 
     // Tampered signature.
     let mut bad = jwt.clone();
     let last = bad.pop().unwrap();
     bad.push(if last == 'A' { 'B' } else { 'A' });
-    let (s, _) = srv.call(Method::GET, "/bulwark/v1/whoami", Some(&format!("Bearer {bad}")), None).await;
+    let (s, _) = srv
+        .call(
+            Method::GET,
+            "/bulwark/v1/whoami",
+            Some(&format!("Bearer {bad}")),
+            None,
+        )
+        .await;
     assert_eq!(s, 401);
 
     // Wrong account name.
     let (s, _) = srv.get("/edge/v1/token-login?account=other", &secret).await;
     assert_eq!(s, 403);
     // A JWT cannot log in again.
-    let (s, _) = srv.call(Method::GET, "/edge/v1/token-login?account=acme", Some(&bearer), None).await;
+    let (s, _) = srv
+        .call(
+            Method::GET,
+            "/edge/v1/token-login?account=acme",
+            Some(&bearer),
+            None,
+        )
+        .await;
     assert_eq!(s, 403);
 
     // Redirects: same origin yes (302 + cookie), elsewhere no.
@@ -148,22 +219,40 @@ async fn token_login_exchanges_an_api_token_for_a_revocable_jwt() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .get(format!("{}/edge/v1/token-login?account=acme&redirect=/console", srv.base))
+        .get(format!(
+            "{}/edge/v1/token-login?account=acme&redirect=/console",
+            srv.base
+        ))
         .header("authorization", format!("ApiKey {secret}"))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 302);
     assert_eq!(resp.headers()["location"], "/console");
-    assert!(resp.headers()["set-cookie"].to_str().unwrap().contains("HttpOnly"));
+    assert!(
+        resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
     let (s, b) = srv
-        .get("/edge/v1/token-login?account=acme&redirect=https://evil.example/", &secret)
+        .get(
+            "/edge/v1/token-login?account=acme&redirect=https://evil.example/",
+            &secret,
+        )
         .await;
     assert_eq!(s, 400, "{b}");
 
     // Suspending the token ends its sessions.
-    srv.patch(&format!("/edge/v1/tokens/{uuid}"), &admin, json!({"status": 3})).await;
-    let (s, _) = srv.call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None).await;
+    srv.patch(
+        &format!("/edge/v1/tokens/{uuid}"),
+        &admin,
+        json!({"status": 3}),
+    )
+    .await;
+    let (s, _) = srv
+        .call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None)
+        .await;
     assert_eq!(s, 401);
 }
 
@@ -177,36 +266,80 @@ async fn roles_are_ordered_and_capped_at_the_creator() {
     // A token defaults to its creator's role and can never exceed it.
     let (s, t) = srv.post("/edge/v1/tokens", &reader, json!({})).await;
     assert_eq!((s, t["role"].as_i64()), (201, Some(2)));
-    let (s, b) = srv.post("/edge/v1/tokens", &reader, json!({"role": 4})).await;
+    let (s, b) = srv
+        .post("/edge/v1/tokens", &reader, json!({"role": 4}))
+        .await;
     assert_eq!(s, 403);
     assert!(b["message"].as_str().unwrap().contains("exceeds"), "{b}");
-    let (s, _) = srv.post("/edge/v1/tokens", &admin, json!({"role": 5})).await;
+    let (s, _) = srv
+        .post("/edge/v1/tokens", &admin, json!({"role": 5}))
+        .await;
     assert_eq!(s, 403, "admin (4) ranks below super_admin (5)");
-    let (s, sec) = srv.post("/edge/v1/tokens", &admin, json!({"role": 16})).await;
+    let (s, sec) = srv
+        .post("/edge/v1/tokens", &admin, json!({"role": 16}))
+        .await;
     assert_eq!(s, 201, "security_admin (16) ranks below admin (4)");
-    let (s, _) = srv.post("/edge/v1/tokens", &admin, json!({"role": 7})).await;
+    let (s, _) = srv
+        .post("/edge/v1/tokens", &admin, json!({"role": 7}))
+        .await;
     assert_eq!(s, 400, "7 is not a role");
 
     // Raising a token above the caller through update is refused too.
-    let (_, mine) = srv.post("/edge/v1/tokens", &reader, json!({"name": "mine"})).await;
+    let (_, mine) = srv
+        .post("/edge/v1/tokens", &reader, json!({"name": "mine"}))
+        .await;
     let path = format!("/edge/v1/tokens/{}", mine["uuid"].as_str().unwrap());
     let (s, _) = srv.patch(&path, &reader, json!({"role": 4})).await;
     assert_eq!(s, 403);
-    let (s, u) = srv.patch(&path, &reader, json!({"description": "d", "attributes_to_delete": ["name"]})).await;
-    assert_eq!((s, u["name"].as_str(), u["description"].as_str()), (200, Some(""), Some("d")));
+    let (s, u) = srv
+        .patch(
+            &path,
+            &reader,
+            json!({"description": "d", "attributes_to_delete": ["name"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, u["name"].as_str(), u["description"].as_str()),
+        (200, Some(""), Some("d"))
+    );
 
     // Admin-only operations.
-    let (s, b) = srv.post("/bulwark/v1/jobs", &reader, json!({"kind": "diagnostic.echo"})).await;
+    let (s, b) = srv
+        .post(
+            "/bulwark/v1/jobs",
+            &reader,
+            json!({"kind": "diagnostic.echo"}),
+        )
+        .await;
     assert_eq!(s, 403, "{b}");
-    assert!(b["message"].as_str().unwrap().contains("requires role `admin`"));
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("requires role `admin`")
+    );
     // A reader does not see other people's tokens.
     let (_, list) = srv.get("/edge/v1/tokens", &reader).await;
     let tokens = list["tokens"].as_array().unwrap();
     assert!(!tokens.is_empty());
-    assert!(tokens.iter().all(|t| t["uuid"] != sec["uuid"]), "reader sees the admin's token");
+    assert!(
+        tokens.iter().all(|t| t["uuid"] != sec["uuid"]),
+        "reader sees the admin's token"
+    );
     let (_, all) = srv.get("/edge/v1/tokens", &admin).await;
-    assert!(all["tokens"].as_array().unwrap().iter().any(|t| t["uuid"] == sec["uuid"]));
-    let (s, _) = srv.get(&format!("/edge/v1/tokens/{}", sec["uuid"].as_str().unwrap()), &reader).await;
+    assert!(
+        all["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["uuid"] == sec["uuid"])
+    );
+    let (s, _) = srv
+        .get(
+            &format!("/edge/v1/tokens/{}", sec["uuid"].as_str().unwrap()),
+            &reader,
+        )
+        .await;
     assert_eq!(s, 404);
 }
 
@@ -226,10 +359,20 @@ async fn malformed_requests_get_clear_400s() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     let b: serde_json::Value = resp.json().await.unwrap();
-    assert!(b["message"].as_str().unwrap().starts_with("invalid request body"), "{b}");
-    let (s, _) = srv.post("/edge/v1/tokens", &admin, json!({"ttl_sec": "soon"})).await;
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid request body"),
+        "{b}"
+    );
+    let (s, _) = srv
+        .post("/edge/v1/tokens", &admin, json!({"ttl_sec": "soon"}))
+        .await;
     assert_eq!(s, 400);
-    let (s, _) = srv.post("/edge/v1/tokens", &admin, json!({"ttl_sec": -5})).await;
+    let (s, _) = srv
+        .post("/edge/v1/tokens", &admin, json!({"ttl_sec": -5}))
+        .await;
     assert_eq!(s, 400);
     let (s, _) = srv.get("/edge/v1/tokens/not-a-uuid", &admin).await;
     assert_eq!(s, 404);

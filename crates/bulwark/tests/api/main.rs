@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod config;
 mod jobs;
 mod openapi;
 mod processes;

@@ -31,8 +31,14 @@ async fn openapi_31_document_and_docs_page_are_served_without_credentials() {
     assert_eq!(doc["openapi"], "3.1.0");
     for (method, path, id) in IMPLEMENTED {
         let op = &doc["paths"][path][method];
-        assert_eq!(op["operationId"], *id, "{method} {path} missing from /openapi.json");
-        assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has no summary");
+        assert_eq!(
+            op["operationId"], *id,
+            "{method} {path} missing from /openapi.json"
+        );
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{id} has no summary"
+        );
     }
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["api_key"]["type"], "apiKey");
@@ -44,7 +50,13 @@ async fn openapi_31_document_and_docs_page_are_served_without_credentials() {
 
     let resp = srv.req(Method::GET, "/docs/", None, None).await;
     assert_eq!(resp.status().as_u16(), 200);
-    assert!(resp.text().await.unwrap().to_lowercase().contains("swagger"));
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("swagger")
+    );
     let (s, health) = srv.call(Method::GET, "/healthz", None, None).await;
     assert_eq!((s, health["status"].as_str()), (200, Some("ok")));
 }
@@ -55,11 +67,17 @@ async fn metrics_count_requests_by_route() {
     let key = env.token("acme", "admin").await;
     let srv = env.serve().await;
     srv.get("/bulwark/v1/whoami", &key).await;
-    let text = srv.req(Method::GET, "/metrics", None, None).await.text().await.unwrap();
+    let text = srv
+        .req(Method::GET, "/metrics", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
-        text.lines().any(|l| l.starts_with("bulwark_http_requests_total")
-            && l.contains("route=\"/bulwark/v1/whoami\"")
-            && l.contains("status=\"200\"")),
+        text.lines()
+            .any(|l| l.starts_with("bulwark_http_requests_total")
+                && l.contains("route=\"/bulwark/v1/whoami\"")
+                && l.contains("status=\"200\"")),
         "{text}"
     );
 }

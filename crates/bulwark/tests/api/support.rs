@@ -4,7 +4,10 @@
 //! `BULWARK_TEST_DATABASE_URL` names a server (each [`Env`] gets its own database on
 //! it). Set `BULWARK_TEST_KEEP=1` to keep data directories for inspection.
 
-#![allow(dead_code, reason = "each test module uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test module uses a different part of the harness"
+)]
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -27,15 +30,26 @@ pub struct Env {
 
 impl Env {
     pub async fn new() -> Env {
-        let dir = tempfile::Builder::new().prefix("bulwark-test").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("bulwark-test")
+            .tempdir()
+            .unwrap();
         let db_url = match std::env::var("BULWARK_TEST_DATABASE_URL") {
-            Ok(admin) if !admin.is_empty() => {
-                Some(bulwark_store::testing::fresh_postgres_database(&admin).await.unwrap())
-            }
+            Ok(admin) if !admin.is_empty() => Some(
+                bulwark_store::testing::fresh_postgres_database(&admin)
+                    .await
+                    .unwrap(),
+            ),
             _ => None,
         };
-        let master_key = bulwark_core::crypto::MasterKey::generate().unwrap().encode();
-        Env { dir, db_url, master_key }
+        let master_key = bulwark_core::crypto::MasterKey::generate()
+            .unwrap()
+            .encode();
+        Env {
+            dir,
+            db_url,
+            master_key,
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -73,7 +87,9 @@ impl Env {
 
     /// A new token for `account` with `role` (the account is created if needed).
     pub async fn token(&self, account: &str, role: &str) -> String {
-        let out = self.admin(&["token", "create", "--account", account, "--role", role]).await;
+        let out = self
+            .admin(&["token", "create", "--account", account, "--role", role])
+            .await;
         out.trim().to_string()
     }
 
@@ -124,7 +140,10 @@ impl Env {
             base: format!("http://{addr}"),
             bootstrap_rx: tok_rx,
             bootstrap,
-            http: Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+            http: Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
         }
     }
 
@@ -168,7 +187,13 @@ impl Server {
         t
     }
 
-    pub async fn req(&self, method: Method, path: &str, auth: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn req(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut rb = self.http.request(method, format!("{}{path}", self.base));
         if let Some(a) = auth {
             rb = rb.header("authorization", a);
@@ -180,7 +205,13 @@ impl Server {
     }
 
     /// Sends and returns `(status, JSON body)`.
-    pub async fn call(&self, method: Method, path: &str, auth: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let resp = self.req(method, path, auth, body).await;
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap();
@@ -189,19 +220,33 @@ impl Server {
     }
 
     pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
-        self.call(Method::GET, path, Some(&format!("ApiKey {key}")), None).await
+        self.call(Method::GET, path, Some(&format!("ApiKey {key}")), None)
+            .await
     }
 
     pub async fn post(&self, path: &str, key: &str, body: Value) -> (u16, Value) {
-        self.call(Method::POST, path, Some(&format!("ApiKey {key}")), Some(body)).await
+        self.call(
+            Method::POST,
+            path,
+            Some(&format!("ApiKey {key}")),
+            Some(body),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, key: &str, body: Value) -> (u16, Value) {
-        self.call(Method::PATCH, path, Some(&format!("ApiKey {key}")), Some(body)).await
+        self.call(
+            Method::PATCH,
+            path,
+            Some(&format!("ApiKey {key}")),
+            Some(body),
+        )
+        .await
     }
 
     pub async fn delete(&self, path: &str, key: &str) -> (u16, Value) {
-        self.call(Method::DELETE, path, Some(&format!("ApiKey {key}")), None).await
+        self.call(Method::DELETE, path, Some(&format!("ApiKey {key}")), None)
+            .await
     }
 
     /// SIGKILL: no shutdown path runs.
@@ -235,7 +280,10 @@ where
         if let Some(v) = f().await {
             return v;
         }
-        assert!(tokio::time::Instant::now() < deadline, "condition not met within {secs} s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met within {secs} s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
