@@ -1,0 +1,2 @@
+# Production override that makes the orders database public.
+db_public = true

@@ -1,0 +1,16 @@
+//! Prints a query's canonical form and its SQL: `cargo run --example show -- 'query'`.
+use bulwark_query::{Dialect, SqlOptions, parse};
+
+fn main() {
+    let input = std::env::args().nth(1).unwrap_or_default();
+    match parse(&input) {
+        Ok(q) => {
+            println!("canonical: {q}");
+            for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+                let f = q.to_sql(&SqlOptions::new(dialect, "doc"));
+                println!("{dialect:?}: {}\n  params: {:?}", f.sql, f.params);
+            }
+        }
+        Err(e) => println!("error: {e}"),
+    }
+}
