@@ -24,6 +24,7 @@ security_admin (16) < admin (4) < super_admin (5).",
     security(("api_key" = []), ("bearer" = [])),
     tags(
         (name = "identity", description = "Edge: accounts, users, groups, tokens, login, integrations"),
+        (name = "access", description = "Edge: apps, access rules, policies, posture, devices, connectors"),
         (name = "data", description = "Edge: audit events, blobs, datasets, exports"),
         (name = "jobs", description = "Bulwark: background jobs"),
         (name = "system", description = "Health, metrics, caller identity"),

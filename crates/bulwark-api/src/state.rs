@@ -7,6 +7,7 @@ use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
+use bulwark_core::resources::ResourceService;
 use bulwark_core::tokens::TokenService;
 
 /// Settings of the HTTP layer.
@@ -44,6 +45,7 @@ pub struct AppState {
     pub tokens: Arc<TokenService>,
     pub audit: Arc<AuditService>,
     pub jobs: Arc<JobService>,
+    pub resources: Arc<ResourceService>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -61,6 +63,7 @@ impl AppState {
             tokens: Arc::new(TokenService::new(store.clone())),
             audit: Arc::new(AuditService::new(store.clone())),
             jobs: Arc::new(JobService::new(store.clone(), registry)),
+            resources: Arc::new(ResourceService::new(store.clone())),
             store,
             auth,
             config: Arc::new(config),

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::Result;
 use crate::model::{
-    Account, ApiToken, AuditEvent, AuditQuery, Job, JobAttempt, JobState, NewJob, Session,
+    Account, ApiToken, AuditEvent, AuditQuery, Job, JobAttempt, JobState, NewJob, ObjectFilter,
+    Session, StoredObject,
 };
 
 /// Which SQL engine a store runs on.
@@ -112,6 +113,41 @@ pub trait JobRepo: Send + Sync {
     async fn job_attempts(&self, account_id: Uuid, id: Uuid) -> Result<Vec<JobAttempt>>;
 }
 
+/// Generic account-scoped objects (the Edge resource families).
+#[async_trait]
+pub trait ObjectRepo: Send + Sync {
+    /// Inserts; a duplicate `unique_key` within the account and kind is a `Conflict`.
+    async fn insert_object(&self, account_id: Uuid, kind: &str, obj: &StoredObject) -> Result<()>;
+    async fn get_object(
+        &self,
+        account_id: Uuid,
+        kind: &str,
+        uuid: Uuid,
+    ) -> Result<Option<StoredObject>>;
+    async fn get_object_by_key(
+        &self,
+        account_id: Uuid,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<StoredObject>>;
+    /// Replaces the object if its stored `update_time` still equals `expected_update_time`
+    /// (optimistic concurrency); false when another write came first.
+    async fn replace_object(
+        &self,
+        account_id: Uuid,
+        kind: &str,
+        obj: &StoredObject,
+        expected_update_time: i64,
+    ) -> Result<bool>;
+    /// Newest first.
+    async fn query_objects(
+        &self,
+        account_id: Uuid,
+        kind: &str,
+        filter: &ObjectFilter,
+    ) -> Result<Vec<StoredObject>>;
+}
+
 /// Liveness of the store.
 #[async_trait]
 pub trait HealthRepo: Send + Sync {
@@ -121,7 +157,7 @@ pub trait HealthRepo: Send + Sync {
 
 /// Everything storage offers, as one object the services can share.
 pub trait Store:
-    HealthRepo + AccountRepo + TokenRepo + SessionRepo + AuditRepo + JobRepo + 'static
+    HealthRepo + AccountRepo + ObjectRepo + TokenRepo + SessionRepo + AuditRepo + JobRepo + 'static
 {
     /// The SQL engine behind this store.
     fn backend(&self) -> Backend;

@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod error;
 mod jobs;
+mod objects;
 mod rows;
 mod sessions;
 mod tokens;

@@ -4,11 +4,13 @@
 mod account;
 mod audit;
 mod job;
+mod object;
 mod session;
 mod token;
 
 pub use account::Account;
 pub use audit::{AuditEvent, AuditQuery};
 pub use job::{Job, JobAttempt, JobState, NewJob};
+pub use object::{ObjectFilter, StoredObject};
 pub use session::{LoginType, Session};
 pub use token::{ApiToken, TokenPatch};

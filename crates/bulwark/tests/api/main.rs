@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod config;
+mod identity;
 mod jobs;
 mod openapi;
 mod processes;

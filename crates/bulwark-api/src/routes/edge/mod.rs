@@ -1,8 +1,12 @@
 //! The Edge surface (`/edge/v1`): paths from `shared/spec/edge-operations.tsv`.
 
+pub mod apps;
 pub mod audit;
+pub mod crud;
+pub mod groups;
 pub mod login;
 pub mod tokens;
+pub mod users;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -14,4 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(login::router())
         .merge(audit::router())
+        .merge(apps::router())
+        .merge(groups::router())
+        .merge(users::router())
 }

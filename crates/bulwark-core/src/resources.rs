@@ -1,0 +1,388 @@
+//! The shared shape of the Edge resource families: create, get, partial update with
+//! `attributes_to_delete` and optimistic concurrency, filtered query, soft delete; all
+//! account-scoped. A family plugs in with a [`ResourceKind`] describing what differs.
+//!
+//! Documents are the wire objects themselves (JSON maps). The server owns the fields in
+//! [`SERVER_FIELDS`] and fills them; clients can neither set nor delete them.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::model::{ObjectFilter, StoredObject};
+use crate::ports::Store;
+use crate::{DomainError, Result, Role, Status, clock};
+
+/// Fields maintained by the server on every object.
+pub const SERVER_FIELDS: &[&str] = &[
+    "uuid",
+    "account_name",
+    "create_time",
+    "update_time",
+    "creator_uuid",
+    "creator_display_name",
+    "updater_uuid",
+    "updater_display_name",
+];
+
+/// What distinguishes one resource family.
+pub struct ResourceKind {
+    /// Storage kind, e.g. `user`.
+    pub kind: &'static str,
+    /// Noun for messages, e.g. `user`.
+    pub what: &'static str,
+    pub read_role: Role,
+    pub write_role: Role,
+    /// A field whose value is unique per account (e.g. a connector's `unique_name`).
+    pub unique_field: Option<&'static str>,
+    /// Whether objects carry `creator_*` / `updater_*` fields.
+    pub actor_fields: bool,
+    /// Status of a new object when the request gives none.
+    pub default_status: Status,
+    /// Family-specific checks on the merged document, before it is written.
+    pub validate: fn(&Map<String, Value>) -> Result<()>,
+}
+
+/// A query in the shared shape (`status`, `tag`, `datasource`, paging).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub status: Option<String>,
+    pub tag: Option<String>,
+    pub datasource: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+fn status_of(doc: &Map<String, Value>, dflt: Status) -> Result<Status> {
+    match doc.get("status") {
+        None | Some(Value::Null) => Ok(dflt),
+        Some(v) => v
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .and_then(Status::from_code)
+            .ok_or_else(|| DomainError::invalid(format!("invalid `status` {v}: expected 0-4"))),
+    }
+}
+
+fn tags_of(doc: &Map<String, Value>) -> Result<Vec<String>> {
+    match doc.get("tags") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| {
+                t.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| DomainError::invalid("`tags` must be an array of strings"))
+            })
+            .collect(),
+        Some(_) => Err(DomainError::invalid("`tags` must be an array of strings")),
+    }
+}
+
+/// The zero value of a field's type: what `attributes_to_delete` resets it to.
+fn zero_like(v: &Value) -> Value {
+    match v {
+        Value::String(_) => json!(""),
+        Value::Number(_) => json!(0),
+        Value::Bool(_) => json!(false),
+        Value::Array(_) => json!([]),
+        Value::Object(_) => json!({}),
+        Value::Null => Value::Null,
+    }
+}
+
+fn csv(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The shared operations.
+pub struct ResourceService {
+    store: Arc<dyn Store>,
+}
+
+impl ResourceService {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    fn to_stored(
+        kind: &ResourceKind,
+        doc: Map<String, Value>,
+        uuid: Uuid,
+        create_time: i64,
+        update_time: i64,
+    ) -> Result<StoredObject> {
+        (kind.validate)(&doc)?;
+        let unique_key = match kind.unique_field {
+            Some(f) => match doc.get(f).and_then(Value::as_str).filter(|s| !s.is_empty()) {
+                Some(k) => Some(k.to_string()),
+                None => return Err(DomainError::invalid(format!("`{f}` is required"))),
+            },
+            None => None,
+        };
+        Ok(StoredObject {
+            uuid,
+            status: status_of(&doc, kind.default_status)?,
+            data_source: doc.get("data_source").and_then(Value::as_i64).unwrap_or(0),
+            tags: tags_of(&doc)?,
+            unique_key,
+            create_time,
+            update_time,
+            doc,
+        })
+    }
+
+    /// Creates an object from the client's fields (server fields are ignored).
+    pub async fn create(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        input: Map<String, Value>,
+    ) -> Result<Map<String, Value>> {
+        self.create_with_uuid(caller, kind, input, Uuid::new_v4())
+            .await
+    }
+
+    /// [`ResourceService::create`] with a given uuid, for objects that share their
+    /// owner's id (a user's PII record).
+    pub async fn create_with_uuid(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        input: Map<String, Value>,
+        uuid: Uuid,
+    ) -> Result<Map<String, Value>> {
+        caller.require(kind.write_role)?;
+        let mut doc: Map<String, Value> = input
+            .into_iter()
+            .filter(|(k, v)| !SERVER_FIELDS.contains(&k.as_str()) && !v.is_null())
+            .collect();
+        let now = clock::now_ms();
+        doc.insert("uuid".into(), json!(uuid.to_string()));
+        doc.insert("account_name".into(), json!(caller.account_name));
+        doc.insert("create_time".into(), json!(now));
+        doc.insert("update_time".into(), json!(now));
+        if !doc.contains_key("status") {
+            doc.insert("status".into(), json!(kind.default_status.code()));
+        }
+        if kind.actor_fields {
+            for (f, v) in [
+                ("creator_uuid", caller.actor_uuid()),
+                ("creator_display_name", caller.display_name.clone()),
+                ("updater_uuid", caller.actor_uuid()),
+                ("updater_display_name", caller.display_name.clone()),
+            ] {
+                doc.insert(f.into(), json!(v));
+            }
+        }
+        let stored = Self::to_stored(kind, doc, uuid, now, now)?;
+        if let Some(key) = &stored.unique_key {
+            if self
+                .store
+                .get_object_by_key(caller.account_id, kind.kind, key)
+                .await?
+                .is_some()
+            {
+                return Err(DomainError::Conflict(format!(
+                    "a {} named `{key}` already exists",
+                    kind.what
+                )));
+            }
+        }
+        self.store
+            .insert_object(caller.account_id, kind.kind, &stored)
+            .await?;
+        Ok(stored.doc)
+    }
+
+    /// One object of the caller's account (deleted ones included: their status says so).
+    pub async fn get(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        uuid: Uuid,
+    ) -> Result<Map<String, Value>> {
+        caller.require(kind.read_role)?;
+        Ok(self.get_stored(caller, kind, uuid).await?.doc)
+    }
+
+    async fn get_stored(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        uuid: Uuid,
+    ) -> Result<StoredObject> {
+        self.store
+            .get_object(caller.account_id, kind.kind, uuid)
+            .await?
+            .ok_or(DomainError::NotFound(kind.what))
+    }
+
+    /// By the per-account unique key (e.g. `GET /connectors/{name}`).
+    pub async fn get_by_key(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        key: &str,
+    ) -> Result<Map<String, Value>> {
+        caller.require(kind.read_role)?;
+        self.store
+            .get_object_by_key(caller.account_id, kind.kind, key)
+            .await?
+            .map(|o| o.doc)
+            .ok_or(DomainError::NotFound(kind.what))
+    }
+
+    /// Partial update: fields present in `changes` replace the stored ones, fields in
+    /// `attributes_to_delete` reset to their zero value. `expected_update_time`, when
+    /// given, must equal the stored `update_time` (optimistic concurrency).
+    pub async fn update(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        uuid: Uuid,
+        changes: Map<String, Value>,
+        attributes_to_delete: &[String],
+        expected_update_time: Option<i64>,
+    ) -> Result<Map<String, Value>> {
+        caller.require(kind.write_role)?;
+        let current = self.get_stored(caller, kind, uuid).await?;
+        if let Some(expected) = expected_update_time.filter(|t| *t != 0) {
+            if expected != current.update_time {
+                return Err(DomainError::Conflict(format!(
+                    "the {} was modified since `expected_update_time` {expected} (now {})",
+                    kind.what, current.update_time
+                )));
+            }
+        }
+        let mut doc = current.doc.clone();
+        for attr in attributes_to_delete {
+            if SERVER_FIELDS.contains(&attr.as_str()) {
+                return Err(DomainError::invalid(format!(
+                    "attribute `{attr}` is maintained by the server and cannot be deleted"
+                )));
+            }
+            if let Some(v) = doc.get_mut(attr) {
+                *v = zero_like(v);
+            }
+        }
+        for (k, v) in changes {
+            if SERVER_FIELDS.contains(&k.as_str()) || v.is_null() {
+                continue;
+            }
+            doc.insert(k, v);
+        }
+        // Strictly increasing, so the next optimistic check always sees this write.
+        let now = clock::now_ms().max(current.update_time + 1);
+        doc.insert("update_time".into(), json!(now));
+        if kind.actor_fields {
+            doc.insert("updater_uuid".into(), json!(caller.actor_uuid()));
+            doc.insert("updater_display_name".into(), json!(caller.display_name));
+        }
+        let stored = Self::to_stored(kind, doc, uuid, current.create_time, now)?;
+        if stored.unique_key != current.unique_key {
+            if let Some(key) = &stored.unique_key {
+                if self
+                    .store
+                    .get_object_by_key(caller.account_id, kind.kind, key)
+                    .await?
+                    .is_some()
+                {
+                    return Err(DomainError::Conflict(format!(
+                        "a {} named `{key}` already exists",
+                        kind.what
+                    )));
+                }
+            }
+        }
+        if !self
+            .store
+            .replace_object(caller.account_id, kind.kind, &stored, current.update_time)
+            .await?
+        {
+            return Err(DomainError::Conflict(format!(
+                "the {} was modified concurrently; retry with its current state",
+                kind.what
+            )));
+        }
+        Ok(stored.doc)
+    }
+
+    /// Soft delete: status DELETED.
+    pub async fn delete(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        uuid: Uuid,
+    ) -> Result<Map<String, Value>> {
+        let mut changes = Map::new();
+        changes.insert("status".into(), json!(Status::Deleted.code()));
+        self.update(caller, kind, uuid, changes, &[], None).await
+    }
+
+    /// The shared filtered query.
+    pub async fn query(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        q: &Query,
+    ) -> Result<Vec<Map<String, Value>>> {
+        caller.require(kind.read_role)?;
+        let statuses = Status::parse_filter(q.status.as_deref(), &[])?;
+        let data_sources = csv(q.datasource.as_deref())
+            .iter()
+            .map(|d| {
+                d.parse::<i64>().map_err(|_| {
+                    DomainError::invalid(format!(
+                        "invalid datasource `{d}`: expected a data source number"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let limit = q.limit.unwrap_or(1000);
+        if !(1..=10_000).contains(&limit) {
+            return Err(DomainError::invalid("`limit` must be between 1 and 10000"));
+        }
+        let filter = ObjectFilter {
+            statuses,
+            tags: csv(q.tag.as_deref()),
+            data_sources,
+            limit,
+            offset: q.offset.unwrap_or(0).max(0),
+        };
+        let objs = self
+            .store
+            .query_objects(caller.account_id, kind.kind, &filter)
+            .await?;
+        Ok(objs.into_iter().map(|o| o.doc).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_values() {
+        assert_eq!(zero_like(&json!("x")), json!(""));
+        assert_eq!(zero_like(&json!([1])), json!([]));
+        assert_eq!(zero_like(&json!(7)), json!(0));
+        assert_eq!(zero_like(&json!(true)), json!(false));
+    }
+
+    #[test]
+    fn tags_must_be_strings() {
+        let mut m = Map::new();
+        m.insert("tags".into(), json!(["a", 1]));
+        assert!(tags_of(&m).is_err());
+        m.insert("tags".into(), json!(["a", "b"]));
+        assert_eq!(tags_of(&m).unwrap_or_default(), vec!["a", "b"]);
+    }
+}
