@@ -41,7 +41,10 @@ fn run() -> Result<ExitCode, String> {
     let path = path.ok_or("usage: scan PATH [--format F] [--output FILE] [--fail-on SEVERITY]")?;
     let limits = Limits::default();
     let lower = path.to_ascii_lowercase();
-    let input = if [".zip", ".tar", ".tar.gz", ".tgz"].iter().any(|ext| lower.ends_with(ext)) {
+    let input = if [".zip", ".tar", ".tar.gz", ".tgz"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
         ScanInput::from_archive(&bytes, &limits)
     } else {
@@ -52,7 +55,9 @@ fn run() -> Result<ExitCode, String> {
     let report = engine.scan(&input, &ScanOptions::default());
     let rendered = present::render(&report, format);
     match output {
-        Some(file) => std::fs::write(&file, rendered).map_err(|e| format!("cannot write `{file}`: {e}"))?,
+        Some(file) => {
+            std::fs::write(&file, rendered).map_err(|e| format!("cannot write `{file}`: {e}"))?
+        }
         None => print!("{rendered}"),
     }
     Ok(match fail_on {

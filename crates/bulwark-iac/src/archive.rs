@@ -27,7 +27,10 @@ pub fn safe_relative_path(raw: &str) -> Result<String, InputError> {
         return Err(unsafe_path("absolute path"));
     }
     let bytes = unified.as_bytes();
-    if bytes.len() >= 2 && bytes.get(1) == Some(&b':') && bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+    if bytes.len() >= 2
+        && bytes.get(1) == Some(&b':')
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+    {
         return Err(unsafe_path("absolute path"));
     }
     let mut parts = Vec::new();
@@ -55,9 +58,17 @@ pub fn unpack(
         unpack_zip(bytes, limits, sink)
     } else if bytes.starts_with(&[0x1f, 0x8b]) {
         let decoder = flate2::read::GzDecoder::new(bytes);
-        unpack_tar(CappedReader::new(decoder, limits.max_total_bytes), limits, sink)
+        unpack_tar(
+            CappedReader::new(decoder, limits.max_total_bytes),
+            limits,
+            sink,
+        )
     } else if bytes.get(257..262) == Some(b"ustar") {
-        unpack_tar(CappedReader::new(bytes, limits.max_total_bytes), limits, sink)
+        unpack_tar(
+            CappedReader::new(bytes, limits.max_total_bytes),
+            limits,
+            sink,
+        )
     } else {
         Err(InputError::UnknownArchiveFormat)
     }
@@ -68,7 +79,8 @@ fn unpack_zip(
     limits: &Limits,
     sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::Malformed(e.to_string()))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| InputError::Malformed(e.to_string()))?;
     if archive.len() > limits.max_archive_entries {
         return Err(InputError::TooManyEntries {
             limit: limits.max_archive_entries,
@@ -137,9 +149,11 @@ fn unpack_tar<R: Read>(
             });
         }
         let data = read_capped(&mut entry, &path, limits.max_file_bytes).map_err(|e| match e {
-            InputError::Malformed(msg) if msg.contains(CAP_MESSAGE) => InputError::DecompressedTooLarge {
-                limit: limits.max_total_bytes,
-            },
+            InputError::Malformed(msg) if msg.contains(CAP_MESSAGE) => {
+                InputError::DecompressedTooLarge {
+                    limit: limits.max_total_bytes,
+                }
+            }
             other => other,
         })?;
         sink(path, data)?;
@@ -183,7 +197,10 @@ struct CappedReader<R> {
 
 impl<R: Read> CappedReader<R> {
     fn new(inner: R, cap: u64) -> Self {
-        CappedReader { inner, remaining: cap }
+        CappedReader {
+            inner,
+            remaining: cap,
+        }
     }
 }
 
@@ -197,7 +214,9 @@ impl<R: Read> Read for CappedReader<R> {
                 _ => Err(std::io::Error::other(CAP_MESSAGE)),
             };
         }
-        let want = buf.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         let slice = buf.get_mut(..want).unwrap_or_default();
         let n = self.inner.read(slice)?;
         self.remaining -= n as u64;

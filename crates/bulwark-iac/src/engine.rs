@@ -77,13 +77,20 @@ impl Engine {
         let files = input.files();
         let parsed = parse::parse_all(files, &options.limits, progress);
         let selection = &options.selection;
-        let enabled: Vec<&Rule> = self.rules.iter().filter(|r| selection.is_enabled(&r.id)).collect();
+        let enabled: Vec<&Rule> = self
+            .rules
+            .iter()
+            .filter(|r| selection.is_enabled(&r.id))
+            .collect();
 
         // Rules indexed by (framework, resource type); `*` rules per framework.
         let mut by_type: HashMap<(Framework, &str), Vec<&Rule>> = HashMap::new();
         for rule in &enabled {
             for kind in &rule.resource_types {
-                by_type.entry((rule.framework, kind.as_str())).or_default().push(rule);
+                by_type
+                    .entry((rule.framework, kind.as_str()))
+                    .or_default()
+                    .push(rule);
             }
         }
         let path_of = |span: Span| {
@@ -96,7 +103,10 @@ impl Engine {
         let mut passed = Vec::new();
         for resource in &parsed.resources {
             let family = resource.framework.rule_family();
-            let typed = by_type.get(&(family, resource.kind.as_str())).into_iter().flatten();
+            let typed = by_type
+                .get(&(family, resource.kind.as_str()))
+                .into_iter()
+                .flatten();
             let wildcard = by_type.get(&(family, "*")).into_iter().flatten();
             for rule in typed.chain(wildcard) {
                 match rule.evaluate(resource, &parsed.resources) {
@@ -115,10 +125,17 @@ impl Engine {
             }
         }
         findings.sort_by(|a, b| {
-            (&a.file, a.start_line, &a.rule_id, &a.resource).cmp(&(&b.file, b.start_line, &b.rule_id, &b.resource))
+            (&a.file, a.start_line, &a.rule_id, &a.resource).cmp(&(
+                &b.file,
+                b.start_line,
+                &b.rule_id,
+                &b.resource,
+            ))
         });
         findings.dedup();
-        passed.sort_by(|a, b| (&a.file, &a.resource, &a.rule_id).cmp(&(&b.file, &b.resource, &b.rule_id)));
+        passed.sort_by(|a, b| {
+            (&a.file, &a.resource, &a.rule_id).cmp(&(&b.file, &b.resource, &b.rule_id))
+        });
         passed.dedup();
 
         let mut summary = Summary {
@@ -130,7 +147,9 @@ impl Engine {
         };
         let mut per_framework: BTreeMap<String, usize> = BTreeMap::new();
         for (_, framework) in &parsed.files_by_framework {
-            *per_framework.entry(framework.as_str().to_string()).or_default() += 1;
+            *per_framework
+                .entry(framework.as_str().to_string())
+                .or_default() += 1;
         }
         summary.files_by_framework = per_framework;
         for f in &findings {

@@ -101,7 +101,9 @@ impl ScanInput {
     /// Unpacks a zip, tar or tar.gz archive in memory (see [`crate::archive`]).
     pub fn from_archive(bytes: &[u8], limits: &Limits) -> Result<ScanInput, InputError> {
         let mut input = ScanInput::new();
-        crate::archive::unpack(bytes, limits, &mut |path, data| input.add(path, data, limits))?;
+        crate::archive::unpack(bytes, limits, &mut |path, data| {
+            input.add(path, data, limits)
+        })?;
         input.finish();
         Ok(input)
     }
@@ -151,7 +153,13 @@ impl ScanInput {
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
-    fn walk(&mut self, root: &Path, dir: &Path, limits: &Limits, depth: usize) -> Result<(), InputError> {
+    fn walk(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        limits: &Limits,
+        depth: usize,
+    ) -> Result<(), InputError> {
         if depth > 64 {
             return Ok(());
         }
@@ -183,7 +191,13 @@ impl ScanInput {
         Ok(())
     }
 
-    fn add_from_disk(&mut self, path: &Path, rel: String, len: u64, limits: &Limits) -> Result<(), InputError> {
+    fn add_from_disk(
+        &mut self,
+        path: &Path,
+        rel: String,
+        len: u64,
+        limits: &Limits,
+    ) -> Result<(), InputError> {
         if !is_candidate(&rel) {
             return Ok(());
         }

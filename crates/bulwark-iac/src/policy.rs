@@ -43,7 +43,10 @@ impl RuleSelection {
     }
 
     pub fn severity_of(&self, rule: &Rule) -> Severity {
-        self.severity_overrides.get(&rule.id).copied().unwrap_or(rule.severity)
+        self.severity_overrides
+            .get(&rule.id)
+            .copied()
+            .unwrap_or(rule.severity)
     }
 
     /// Ids in `enabled`, `disabled` or overrides that match no rule (typos).

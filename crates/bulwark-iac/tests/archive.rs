@@ -1,6 +1,11 @@
 //! Hostile and ordinary archives through `ScanInput::from_archive`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::io::{Cursor, Write};
 
@@ -8,7 +13,8 @@ use bulwark_iac::{InputError, Limits, ScanInput};
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, data) in entries {
         writer.start_file(*name, options).unwrap();
         writer.write_all(data).unwrap();
@@ -80,7 +86,9 @@ fn symlinks_are_refused() {
     let mut header = tar::Header::new_gnu();
     header.set_entry_type(tar::EntryType::Symlink);
     header.set_size(0);
-    builder.append_link(&mut header, "link.tf", "/etc/passwd").unwrap();
+    builder
+        .append_link(&mut header, "link.tf", "/etc/passwd")
+        .unwrap();
     let tar = builder.into_inner().unwrap();
     assert!(matches!(
         ScanInput::from_archive(&tar, &Limits::default()),
@@ -89,7 +97,11 @@ fn symlinks_are_refused() {
 
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     writer
-        .add_symlink("link.tf", "/etc/passwd", zip::write::SimpleFileOptions::default())
+        .add_symlink(
+            "link.tf",
+            "/etc/passwd",
+            zip::write::SimpleFileOptions::default(),
+        )
         .unwrap();
     let zip = writer.finish().unwrap().into_inner();
     assert!(matches!(
@@ -140,7 +152,10 @@ fn entry_size_and_count_caps() {
         ..Limits::default()
     };
     let many: Vec<(String, Vec<u8>)> = (0..5).map(|i| (format!("f{i}.tf"), vec![b'x'])).collect();
-    let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
     assert!(matches!(
         ScanInput::from_archive(&zip_of(&refs), &limits),
         Err(InputError::TooManyEntries { .. })

@@ -1,7 +1,12 @@
 //! Every built-in rule proves itself: its examples must be flagged and its
 //! negative examples must parse, reach the rule and pass.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
 
 use std::collections::BTreeMap;
 
@@ -29,8 +34,16 @@ fn rules_cover_every_framework_with_metadata() {
     let mut per_framework: BTreeMap<&str, usize> = BTreeMap::new();
     for rule in engine.rules() {
         *per_framework.entry(rule.framework.as_str()).or_default() += 1;
-        assert!(!rule.title.is_empty() && !rule.remediation.is_empty(), "{}", rule.id);
-        assert!(!rule.compliance.is_empty(), "{} has no compliance mapping", rule.id);
+        assert!(
+            !rule.title.is_empty() && !rule.remediation.is_empty(),
+            "{}",
+            rule.id
+        );
+        assert!(
+            !rule.compliance.is_empty(),
+            "{} has no compliance mapping",
+            rule.id
+        );
     }
     for framework in [
         Framework::Terraform,
@@ -44,5 +57,8 @@ fn rules_cover_every_framework_with_metadata() {
             "{per_framework:?}"
         );
     }
-    eprintln!("rules per framework: {per_framework:?}, total {}", engine.rules().len());
+    eprintln!(
+        "rules per framework: {per_framework:?}, total {}",
+        engine.rules().len()
+    );
 }

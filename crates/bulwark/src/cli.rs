@@ -43,6 +43,9 @@ pub enum Command {
     /// Offline administration on the same data as the server.
     #[command(subcommand)]
     Admin(AdminCmd),
+    /// Infrastructure-as-Code scanning.
+    #[command(subcommand)]
+    Iac(IacCmd),
     /// Print the OpenAPI document.
     Openapi,
     /// Inspect the effective configuration.
@@ -105,6 +108,14 @@ pub enum TokenCmd {
         #[arg(long, default_value = "admin-cli")]
         name: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IacCmd {
+    /// Scan a directory, file or archive offline; exit 1 on findings at or above --fail-on.
+    Scan(crate::iac::IacScanArgs),
+    /// List the built-in rules.
+    Rules,
 }
 
 #[derive(Debug, Subcommand)]

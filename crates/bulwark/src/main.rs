@@ -5,6 +5,7 @@
 mod admin;
 mod cli;
 mod config;
+mod iac;
 mod serve;
 
 use clap::Parser;
@@ -27,6 +28,16 @@ fn init_logging(json: bool) {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Offline client commands need no configuration, database or runtime.
+    if let Command::Iac(cmd) = cli.command {
+        return match iac::run(cmd) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("bulwark: {e:#}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     let cfg = match config::Config::load(&cli) {
         Ok(c) => c,
         Err(e) => {
@@ -50,6 +61,7 @@ fn main() -> std::process::ExitCode {
             Command::Serve(args) => serve::serve(cfg, args).await,
             Command::Worker(args) => serve::worker(cfg, args).await,
             Command::Admin(cmd) => admin::run(cfg, cmd).await,
+            Command::Iac(_) => Ok(()),
             Command::Openapi => {
                 println!("{}", bulwark_api::openapi().to_pretty_json()?);
                 Ok(())

@@ -13,7 +13,8 @@ const MAX_DEPTH: u32 = 64;
 pub fn is_template(doc: &Node) -> bool {
     let schema = doc.get("$schema").and_then(Node::as_str).unwrap_or("");
     schema.contains("deploymentTemplate")
-        || (doc.get("contentVersion").is_some() && doc.get("resources").and_then(Node::as_list).is_some())
+        || (doc.get("contentVersion").is_some()
+            && doc.get("resources").and_then(Node::as_list).is_some())
 }
 
 pub fn resources(_file: FileId, doc: &Node) -> Vec<Resource> {
@@ -23,7 +24,13 @@ pub fn resources(_file: FileId, doc: &Node) -> Vec<Resource> {
     out
 }
 
-fn collect(doc: &Node, list: &[Node], parent: Option<(&str, &str)>, out: &mut Vec<Resource>, depth: u32) {
+fn collect(
+    doc: &Node,
+    list: &[Node],
+    parent: Option<(&str, &str)>,
+    out: &mut Vec<Resource>,
+    depth: u32,
+) {
     if depth > 8 {
         return;
     }
@@ -35,9 +42,15 @@ fn collect(doc: &Node, list: &[Node], parent: Option<(&str, &str)>, out: &mut Ve
             .get("name")
             .map(|n| resolve(doc, n, 0))
             .and_then(|n| n.scalar_text())
-            .unwrap_or_else(|| res.get("name").and_then(Node::scalar_text).unwrap_or_default());
+            .unwrap_or_else(|| {
+                res.get("name")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default()
+            });
         let (kind, name) = match parent {
-            Some((ptype, pname)) if !raw_type.contains('/') || raw_type.matches('/').count() == 0 => {
+            Some((ptype, pname))
+                if !raw_type.contains('/') || raw_type.matches('/').count() == 0 =>
+            {
                 (format!("{ptype}/{raw_type}"), format!("{pname}/{name}"))
             }
             _ => (raw_type.to_string(), name),
@@ -145,7 +158,10 @@ mod tests {
         assert!(is_template(&doc));
         let rs = resources(FileId(0), &doc);
         assert_eq!(rs[0].address, "Microsoft.Storage/storageAccounts/store1");
-        let https = rs[0].body.get_path("properties.supportsHttpsTrafficOnly").unwrap();
+        let https = rs[0]
+            .body
+            .get_path("properties.supportsHttpsTrafficOnly")
+            .unwrap();
         assert_eq!(https.value, Value::Bool(false));
         assert_eq!(https.span.start_line, 10);
         assert!(rs[0].body.get_path("properties.x").unwrap().is_unknown());

@@ -17,13 +17,15 @@ pub fn is_template(doc: &Node) -> bool {
     if doc.get("AWSTemplateFormatVersion").is_some() {
         return true;
     }
-    doc.get("Resources").and_then(Node::as_map).is_some_and(|resources| {
-        resources.iter().any(|(_, r)| {
-            r.get("Type")
-                .and_then(Node::as_str)
-                .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+    doc.get("Resources")
+        .and_then(Node::as_map)
+        .is_some_and(|resources| {
+            resources.iter().any(|(_, r)| {
+                r.get("Type")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+            })
         })
-    })
 }
 
 struct Template<'a> {
@@ -81,7 +83,10 @@ pub fn metadata_skips(metadata: Option<&Node>) -> Vec<Skip> {
         .filter_map(|entry| {
             Some(Skip {
                 rule_id: entry.get("id")?.scalar_text()?,
-                reason: entry.get("comment").and_then(Node::scalar_text).unwrap_or_default(),
+                reason: entry
+                    .get("comment")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default(),
             })
         })
         .collect()
@@ -93,7 +98,10 @@ impl Template<'_> {
     }
 
     fn is_resource(&self, name: &str) -> bool {
-        self.doc.get("Resources").and_then(|r| r.get(name)).is_some()
+        self.doc
+            .get("Resources")
+            .and_then(|r| r.get(name))
+            .is_some()
     }
 
     /// Decides a named condition when the template alone fixes it.
@@ -121,7 +129,9 @@ impl Template<'_> {
                     _ => a.value == b.value,
                 })
             }
-            "Fn::Not" => self.eval_condition(arg.elements().first()?, depth + 1).map(|b| !b),
+            "Fn::Not" => self
+                .eval_condition(arg.elements().first()?, depth + 1)
+                .map(|b| !b),
             "Fn::And" => {
                 let results: Vec<_> = arg
                     .elements()
@@ -242,7 +252,9 @@ impl Template<'_> {
             } else {
                 let value = match vars.and_then(|v| v.get(name)) {
                     Some(v) => self.resolve(v, depth + 1),
-                    None => self.parameter_default(name).map(|d| self.resolve(d, depth + 1))?,
+                    None => self
+                        .parameter_default(name)
+                        .map(|d| self.resolve(d, depth + 1))?,
                 };
                 out.push_str(&value.scalar_text()?);
             }
@@ -279,7 +291,10 @@ impl Template<'_> {
 
     fn find_in_map(&self, arg: &Node, depth: u32) -> Option<Node> {
         let items = arg.as_list()?;
-        let keys: Option<Vec<String>> = items.iter().map(|k| self.resolve(k, depth + 1).scalar_text()).collect();
+        let keys: Option<Vec<String>> = items
+            .iter()
+            .map(|k| self.resolve(k, depth + 1).scalar_text())
+            .collect();
         let keys = keys?;
         let value = self
             .doc
@@ -304,7 +319,10 @@ fn unknown(node: &Node, what: &str) -> Node {
                 .or_else(|| arg.elements().first().and_then(Node::scalar_text))
         })
         .unwrap_or_default();
-    Node::new(Value::Unknown(format!("{what} {detail}").trim().to_string()), node.span)
+    Node::new(
+        Value::Unknown(format!("{what} {detail}").trim().to_string()),
+        node.span,
+    )
 }
 
 fn single_key(node: &Node) -> Option<(&str, &Node)> {
@@ -361,11 +379,17 @@ Resources:
         assert_eq!(rs.len(), 1, "DevOnly's condition is false");
         let b = &rs[0];
         assert_eq!(b.address, "Resources.Bucket");
-        assert_eq!(b.body.get("AccessControl").unwrap().as_str(), Some("PublicRead"));
+        assert_eq!(
+            b.body.get("AccessControl").unwrap().as_str(),
+            Some("PublicRead")
+        );
         assert_eq!(b.body.get("AccessControl").unwrap().span.start_line, 24);
         assert!(b.body.get("BucketName").unwrap().is_unknown());
         assert_eq!(b.body.get("Tag").unwrap().as_str(), Some("a-prod"));
-        assert_eq!(b.body.get_path("Versioning.Status").unwrap().as_str(), Some("Enabled"));
+        assert_eq!(
+            b.body.get_path("Versioning.Status").unwrap().as_str(),
+            Some("Enabled")
+        );
         assert_eq!(b.body.get("Size").unwrap().as_f64(), Some(100.0));
         assert!(b.body.get("Other").unwrap().is_unknown());
         assert_eq!(b.skips[0].rule_id, "BLWK_CFN_001");

@@ -49,7 +49,10 @@ pub fn parse(file: FileId, path: &str, text: &str) -> Resource {
     if let Some(stage) = current.take() {
         stages.push(stage.build());
     }
-    let mut body = vec![("instructions".to_string(), Node::new(Value::List(list), whole))];
+    let mut body = vec![(
+        "instructions".to_string(),
+        Node::new(Value::List(list), whole),
+    )];
     if let Some(last) = stages.last() {
         body.push(("final_stage".to_string(), last.clone()));
     }
@@ -86,13 +89,19 @@ struct StageBuilder {
 impl StageBuilder {
     fn build(self) -> Node {
         let s = self.span;
-        let end = self.instructions.last().map_or(s.end_line, |n| n.span.end_line);
+        let end = self
+            .instructions
+            .last()
+            .map_or(s.end_line, |n| n.span.end_line);
         let span = Span::new(s.file, s.start_line, end);
         let mut map = vec![
             ("image".to_string(), Node::string(self.from.image, s)),
             ("tag".to_string(), Node::string(self.from.tag, s)),
             ("digest".to_string(), Node::string(self.from.digest, s)),
-            ("stage_ref".to_string(), Node::new(Value::Bool(self.from.stage_ref), s)),
+            (
+                "stage_ref".to_string(),
+                Node::new(Value::Bool(self.from.stage_ref), s),
+            ),
             (
                 "instructions".to_string(),
                 Node::new(Value::List(self.instructions), span),
@@ -126,7 +135,9 @@ fn parse_from(value: &str, previous_stages: &[String]) -> From {
         (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("as") => Some((*name).to_string()),
         _ => None,
     };
-    let stage_ref = previous_stages.iter().any(|s| s.eq_ignore_ascii_case(reference));
+    let stage_ref = previous_stages
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(reference));
     let (rest, digest) = match reference.split_once('@') {
         Some((r, d)) => (r, d.to_string()),
         None => (reference, String::new()),
@@ -140,7 +151,12 @@ fn parse_from(value: &str, previous_stages: &[String]) -> From {
         ),
         None => (rest.to_string(), String::new()),
     };
-    let tag = if tag.is_empty() && digest.is_empty() && !stage_ref && image != "scratch" && !image.contains('$') {
+    let tag = if tag.is_empty()
+        && digest.is_empty()
+        && !stage_ref
+        && image != "scratch"
+        && !image.contains('$')
+    {
         "latest".to_string()
     } else {
         tag
@@ -157,12 +173,18 @@ fn parse_from(value: &str, previous_stages: &[String]) -> From {
 
 fn instruction_node(ins: &Instruction, span: Span) -> Node {
     let mut map = vec![
-        ("instruction".to_string(), Node::string(ins.keyword.clone(), span)),
+        (
+            "instruction".to_string(),
+            Node::string(ins.keyword.clone(), span),
+        ),
         ("value".to_string(), Node::string(ins.value.clone(), span)),
     ];
     if ins.keyword == "ENV" || ins.keyword == "ARG" || ins.keyword == "LABEL" {
         let pairs = key_values(&ins.value);
-        let entries = pairs.into_iter().map(|(k, v)| (k, Node::string(v, span))).collect();
+        let entries = pairs
+            .into_iter()
+            .map(|(k, v)| (k, Node::string(v, span)))
+            .collect();
         map.push(("vars".to_string(), Node::new(Value::Map(entries), span)));
     }
     Node::new(Value::Map(map), span)
@@ -171,16 +193,28 @@ fn instruction_node(ins: &Instruction, span: Span) -> Node {
 /// `ENV A=1 B="2"` and the legacy `ENV A 1` form.
 fn key_values(value: &str) -> Vec<(String, String)> {
     let value = value.trim();
-    if !value.contains('=') || value.split_whitespace().next().is_some_and(|w| !w.contains('=')) {
+    if !value.contains('=')
+        || value
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| !w.contains('='))
+    {
         let mut parts = value.splitn(2, char::is_whitespace);
         let key = parts.next().unwrap_or("").to_string();
         let val = parts.next().unwrap_or("").trim().to_string();
-        return if key.is_empty() { Vec::new() } else { vec![(key, val)] };
+        return if key.is_empty() {
+            Vec::new()
+        } else {
+            vec![(key, val)]
+        };
     }
     let mut out = Vec::new();
     for word in split_words(value) {
         if let Some((k, v)) = word.split_once('=') {
-            out.push((k.to_string(), v.trim_matches('"').trim_matches('\'').to_string()));
+            out.push((
+                k.to_string(),
+                v.trim_matches('"').trim_matches('\'').to_string(),
+            ));
         }
     }
     out
@@ -275,8 +309,14 @@ mod tests {
         let stages = r.body.get("stages").unwrap().as_list().unwrap();
         assert_eq!(stages.len(), 2);
         assert_eq!(stages[0].get("tag").unwrap().as_str(), Some("1.22"));
-        assert_eq!(stages[1].get("digest").unwrap().as_str(), Some("sha256:abc"));
-        assert_eq!(r.body.get_path("final_stage.user").unwrap().as_str(), Some("nonroot"));
+        assert_eq!(
+            stages[1].get("digest").unwrap().as_str(),
+            Some("sha256:abc")
+        );
+        assert_eq!(
+            r.body.get_path("final_stage.user").unwrap().as_str(),
+            Some("nonroot")
+        );
         let run = &r.body.get("instructions").unwrap().as_list().unwrap()[1];
         assert_eq!((run.span.start_line, run.span.end_line), (2, 3));
         assert_eq!(run.get("value").unwrap().as_str(), Some("go build -o /app"));
@@ -285,7 +325,10 @@ mod tests {
     #[test]
     fn implicit_latest_and_registry_ports() {
         let f = parse_from("localhost:5000/app", &[]);
-        assert_eq!((f.image.as_str(), f.tag.as_str()), ("localhost:5000/app", "latest"));
+        assert_eq!(
+            (f.image.as_str(), f.tag.as_str()),
+            ("localhost:5000/app", "latest")
+        );
         let f = parse_from("build", &["build".into()]);
         assert!(f.stage_ref);
         assert_eq!(f.tag, "");
@@ -297,6 +340,9 @@ mod tests {
             key_values("A=1 B=\"two words\""),
             [("A".into(), "1".into()), ("B".into(), "two words".into())]
         );
-        assert_eq!(key_values("PASSWORD hunter2"), [("PASSWORD".into(), "hunter2".into())]);
+        assert_eq!(
+            key_values("PASSWORD hunter2"),
+            [("PASSWORD".into(), "hunter2".into())]
+        );
     }
 }

@@ -166,7 +166,9 @@ impl JsonParser<'_> {
 
     fn unicode_escape(&mut self) -> Result<char, ParseFailure> {
         let first = self.hex4()?;
-        let code = if (0xD800..0xDC00).contains(&first) && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+        let code = if (0xD800..0xDC00).contains(&first)
+            && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
+        {
             self.pos += 2;
             let second = self.hex4()?;
             0x10000 + ((first - 0xD800) << 10) + (second.wrapping_sub(0xDC00) & 0x3FF)

@@ -10,8 +10,26 @@ use crate::parse::skips;
 
 const SKIP_ANNOTATION: &str = "bulwark.io/skip-";
 
+/// Kinds without a namespace; their address is `Kind/name`.
+const CLUSTER_SCOPED: &[&str] = &[
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "PodSecurityPolicy",
+    "IngressClass",
+    "RuntimeClass",
+];
+
 pub fn is_manifest(doc: &Node) -> bool {
-    doc.get("apiVersion").and_then(Node::as_str).is_some() && doc.get("kind").and_then(Node::as_str).is_some()
+    doc.get("apiVersion").and_then(Node::as_str).is_some()
+        && doc.get("kind").and_then(Node::as_str).is_some()
 }
 
 pub fn resources(_file: FileId, doc: &Node, text: &str) -> Vec<Resource> {
@@ -21,7 +39,13 @@ pub fn resources(_file: FileId, doc: &Node, text: &str) -> Vec<Resource> {
     out
 }
 
-fn collect(doc: &Node, text: &str, comment_skips: &[(u32, Skip)], out: &mut Vec<Resource>, depth: u32) {
+fn collect(
+    doc: &Node,
+    text: &str,
+    comment_skips: &[(u32, Skip)],
+    out: &mut Vec<Resource>,
+    depth: u32,
+) {
     let kind = doc.get("kind").and_then(Node::as_str).unwrap_or("");
     if kind.ends_with("List") && depth < 4 {
         for item in doc.get("items").map(Node::elements).unwrap_or_default() {
@@ -40,7 +64,11 @@ fn collect(doc: &Node, text: &str, comment_skips: &[(u32, Skip)], out: &mut Vec<
         .and_then(|m| m.get("namespace"))
         .and_then(Node::scalar_text)
         .unwrap_or_else(|| "default".to_string());
-    let address = format!("{kind}/{namespace}/{name}");
+    let address = if CLUSTER_SCOPED.contains(&kind) {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}/{namespace}/{name}")
+    };
     let mut skip_list = annotation_skips(metadata);
     skip_list.extend(skips::skips_for(
         comment_skips,
@@ -48,16 +76,25 @@ fn collect(doc: &Node, text: &str, comment_skips: &[(u32, Skip)], out: &mut Vec<
         doc.span.start_line,
         doc.span.end_line,
     ));
-    let resource = |kind: &str, address: String, span: Span, body: Node, context: Vec<(String, Node)>| Resource {
-        framework: Framework::Kubernetes,
-        kind: kind.to_string(),
-        address,
-        span,
-        body,
-        context,
-        skips: skip_list.clone(),
-    };
-    out.push(resource(kind, address.clone(), doc.span, doc.clone(), Vec::new()));
+    let resource =
+        |kind: &str, address: String, span: Span, body: Node, context: Vec<(String, Node)>| {
+            Resource {
+                framework: Framework::Kubernetes,
+                kind: kind.to_string(),
+                address,
+                span,
+                body,
+                context,
+                skips: skip_list.clone(),
+            }
+        };
+    out.push(resource(
+        kind,
+        address.clone(),
+        doc.span,
+        doc.clone(),
+        Vec::new(),
+    ));
 
     let Some((pod_spec, template_meta)) = pod_spec(kind, doc) else {
         return;
@@ -70,14 +107,23 @@ fn collect(doc: &Node, text: &str, comment_skips: &[(u32, Skip)], out: &mut Vec<
     }
     out.push(Resource {
         skips: pod_skips.clone(),
-        ..resource("PodSpec", address.clone(), pod_spec.span, pod_spec.clone(), ctx.clone())
+        ..resource(
+            "PodSpec",
+            address.clone(),
+            pod_spec.span,
+            pod_spec.clone(),
+            ctx.clone(),
+        )
     });
     for field in ["initContainers", "containers", "ephemeralContainers"] {
         for container in pod_spec.get(field).map(Node::elements).unwrap_or_default() {
             if container.as_map().is_none() {
                 continue;
             }
-            let cname = container.get("name").and_then(Node::scalar_text).unwrap_or_default();
+            let cname = container
+                .get("name")
+                .and_then(Node::scalar_text)
+                .unwrap_or_default();
             let mut cctx = vec![("pod".to_string(), pod_spec.clone())];
             cctx.extend(ctx.iter().cloned());
             cctx.push(("field".to_string(), Node::string(field, container.span)));
@@ -99,9 +145,12 @@ fn collect(doc: &Node, text: &str, comment_skips: &[(u32, Skip)], out: &mut Vec<
 fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<(&'a Node, Option<&'a Node>)> {
     let template = match kind {
         "Pod" => return doc.get("spec").map(|s| (s, None)),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController" => {
-            doc.get_path("spec.template")?
-        }
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "Job"
+        | "ReplicationController" => doc.get_path("spec.template")?,
         "CronJob" => doc.get_path("spec.jobTemplate.spec.template")?,
         "PodTemplate" => doc.get("template")?,
         _ => return None,
@@ -111,7 +160,10 @@ fn pod_spec<'a>(kind: &str, doc: &'a Node) -> Option<(&'a Node, Option<&'a Node>
 
 /// `bulwark.io/skip-RULE_ID: reason` annotations.
 fn annotation_skips(metadata: Option<&Node>) -> Vec<Skip> {
-    let Some(annotations) = metadata.and_then(|m| m.get("annotations")).and_then(Node::as_map) else {
+    let Some(annotations) = metadata
+        .and_then(|m| m.get("annotations"))
+        .and_then(Node::as_map)
+    else {
         return Vec::new();
     };
     annotations
@@ -151,7 +203,11 @@ mod tests {
         assert_eq!(app.kind, "Container");
         assert_eq!(app.span.start_line, 12);
         assert_eq!(
-            app.context("pod").unwrap().get("hostNetwork").unwrap().value,
+            app.context("pod")
+                .unwrap()
+                .get("hostNetwork")
+                .unwrap()
+                .value,
             Value::Bool(true)
         );
         assert_eq!(app.skips[0].rule_id, "BLWK_K8S_001");

@@ -58,7 +58,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// Parses every file, calling `progress` after each one.
-pub fn parse_all(files: &[SourceFile], limits: &Limits, progress: &mut dyn FnMut(Progress)) -> Parsed {
+pub fn parse_all(
+    files: &[SourceFile],
+    limits: &Limits,
+    progress: &mut dyn FnMut(Progress),
+) -> Parsed {
     let ctx = Ctx { files, limits };
     let mut out = Parsed::default();
     let mut terraform = terraform::Collector::default();
@@ -81,7 +85,8 @@ pub fn parse_all(files: &[SourceFile], limits: &Limits, progress: &mut dyn FnMut
             parse_one(&ctx, id, file, text, &mut terraform, &mut out)
         }));
         if result.is_err() {
-            out.errors.push(error(file, None, None, "internal parser error".into()));
+            out.errors
+                .push(error(file, None, None, "internal parser error".into()));
         }
         progress(Progress {
             files_done: index + 1,
@@ -106,7 +111,12 @@ pub fn parse_all(files: &[SourceFile], limits: &Limits, progress: &mut dyn FnMut
     out
 }
 
-fn error(file: &SourceFile, framework: Option<Framework>, line: Option<u32>, message: String) -> FileError {
+fn error(
+    file: &SourceFile,
+    framework: Option<Framework>,
+    line: Option<u32>,
+    message: String,
+) -> FileError {
     FileError {
         file: file.path.clone(),
         framework,
@@ -159,7 +169,8 @@ fn parse_one(
     if docs.first().is_some_and(cloudformation::is_template) {
         out.files_by_framework.push((id, Framework::Cloudformation));
         if let Some(doc) = docs.first() {
-            out.resources.extend(cloudformation::resources(id, doc, text));
+            out.resources
+                .extend(cloudformation::resources(id, doc, text));
         }
         return;
     }
@@ -199,7 +210,8 @@ fn parse_json_file(
     };
     if cloudformation::is_template(&doc) {
         out.files_by_framework.push((id, Framework::Cloudformation));
-        out.resources.extend(cloudformation::resources(id, &doc, text));
+        out.resources
+            .extend(cloudformation::resources(id, &doc, text));
     } else if arm::is_template(&doc) {
         out.files_by_framework.push((id, Framework::Arm));
         out.resources.extend(arm::resources(id, &doc));
@@ -213,9 +225,13 @@ fn parse_json_file(
 }
 
 fn looks_like_iac_yaml(text: &str) -> bool {
-    text.contains("apiVersion") || text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+    text.contains("apiVersion")
+        || text.contains("AWSTemplateFormatVersion")
+        || text.contains("AWS::")
 }
 
 fn looks_like_iac_json(text: &str) -> bool {
-    looks_like_iac_yaml(text) || text.contains("deploymentTemplate") || text.contains("planned_values")
+    looks_like_iac_yaml(text)
+        || text.contains("deploymentTemplate")
+        || text.contains("planned_values")
 }

@@ -12,7 +12,9 @@ const MARKER: &str = "bulwark:skip=";
 pub fn comment_skips(text: &str) -> Vec<(u32, Skip)> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let Some(pos) = line.find(MARKER) else { continue };
+        let Some(pos) = line.find(MARKER) else {
+            continue;
+        };
         let before = line.get(..pos).unwrap_or("");
         if !(before.contains('#') || before.contains("//")) {
             continue;
@@ -48,7 +50,9 @@ pub fn skips_for(all: &[(u32, Skip)], text: &str, start: u32, end: u32) -> Vec<S
     let lines: Vec<&str> = text.lines().collect();
     let mut above = start;
     while above > 1 {
-        let prev = lines.get((above - 2) as usize).map_or("", |l| l.trim_start());
+        let prev = lines
+            .get((above - 2) as usize)
+            .map_or("", |l| l.trim_start());
         if prev.starts_with('#') || prev.starts_with("//") {
             above -= 1;
         } else {
@@ -80,7 +84,10 @@ mod tests {
     fn applies_inside_and_directly_above() {
         let text = "# bulwark:skip=A:r\n# other\nresource {\n # bulwark:skip=B:r\n}\n\n# bulwark:skip=C:r\n";
         let all = comment_skips(text);
-        let ids: Vec<_> = skips_for(&all, text, 3, 5).into_iter().map(|s| s.rule_id).collect();
+        let ids: Vec<_> = skips_for(&all, text, 3, 5)
+            .into_iter()
+            .map(|s| s.rule_id)
+            .collect();
         assert_eq!(ids, ["A", "B"]);
     }
 }

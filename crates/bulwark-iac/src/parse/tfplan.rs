@@ -23,7 +23,11 @@ fn collect(doc: &Node, module: &Node, out: &mut Vec<Resource>, depth: u32) {
     if depth > 32 {
         return;
     }
-    for res in module.get("resources").map(Node::elements).unwrap_or_default() {
+    for res in module
+        .get("resources")
+        .map(Node::elements)
+        .unwrap_or_default()
+    {
         if res.get("mode").and_then(Node::as_str) != Some("managed") {
             continue;
         }
@@ -48,7 +52,11 @@ fn collect(doc: &Node, module: &Node, out: &mut Vec<Resource>, depth: u32) {
             skips: Vec::new(),
         });
     }
-    for child in module.get("child_modules").map(Node::elements).unwrap_or_default() {
+    for child in module
+        .get("child_modules")
+        .map(Node::elements)
+        .unwrap_or_default()
+    {
         collect(doc, child, out, depth + 1);
     }
 }

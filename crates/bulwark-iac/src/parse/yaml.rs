@@ -43,7 +43,11 @@ struct Builder {
 }
 
 /// Parses every document of a YAML stream; empty documents are dropped.
-pub fn parse_documents(text: &str, file: FileId, max_nodes: usize) -> Result<Vec<Node>, ParseFailure> {
+pub fn parse_documents(
+    text: &str,
+    file: FileId,
+    max_nodes: usize,
+) -> Result<Vec<Node>, ParseFailure> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
@@ -127,7 +131,9 @@ impl Builder {
                     ..
                 }) = self.stack.pop()
                 {
-                    let end = entries.last().map_or(start, |(_, n)| n.span.end_line.max(start));
+                    let end = entries
+                        .last()
+                        .map_or(start, |(_, n)| n.span.end_line.max(start));
                     let entries = apply_merge_keys(entries);
                     let node = Node::new(Value::Map(entries), Span::new(self.file, start, end));
                     self.finish(wrap_tag(node, tag), anchor)?;
@@ -279,7 +285,9 @@ fn looks_numeric(text: &str) -> bool {
 /// Turns a custom tag into CloudFormation's long form; other tags are dropped.
 fn wrap_tag(node: Node, tag: Option<String>) -> Node {
     let Some(tag) = tag else { return node };
-    let Some(name) = tag.strip_prefix('!') else { return node };
+    let Some(name) = tag.strip_prefix('!') else {
+        return node;
+    };
     if name.starts_with('!') || name.is_empty() || name.contains(':') {
         return node;
     }
@@ -332,7 +340,10 @@ mod tests {
         let docs = parse("a: !Ref Foo\nb: !GetAtt X.Arn\nc: !Sub 'x-${Y}'\n");
         let d = &docs[0];
         assert_eq!(d.get_path("a.Ref").unwrap().as_str(), Some("Foo"));
-        assert_eq!(d.get("b").unwrap().get("Fn::GetAtt").unwrap().as_str(), Some("X.Arn"));
+        assert_eq!(
+            d.get("b").unwrap().get("Fn::GetAtt").unwrap().as_str(),
+            Some("X.Arn")
+        );
         assert!(d.get("c").unwrap().get("Fn::Sub").is_some());
     }
 

@@ -48,7 +48,14 @@ pub fn to_junit(report: &Report) -> String {
                 suite.failures += 1;
                 let detail = format!(
                     "{}\nSeverity: {}\nResource: {} ({})\nFile: {}:{}-{}\nRemediation: {}",
-                    f.message, f.severity, f.resource, f.resource_type, f.file, f.start_line, f.end_line, f.remediation
+                    f.message,
+                    f.severity,
+                    f.resource,
+                    f.resource_type,
+                    f.file,
+                    f.start_line,
+                    f.end_line,
+                    f.remediation
                 );
                 format!(
                     "<failure message=\"{}\" type=\"{}\">{}</failure>",
@@ -83,8 +90,10 @@ pub fn to_junit(report: &Report) -> String {
         ));
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let tests: usize = suites.values().map(|s| s.cases.len()).sum::<usize>() + errors_suite.cases.len();
-    let failures: usize = suites.values().map(|s| s.failures).sum::<usize>() + errors_suite.failures;
+    let tests: usize =
+        suites.values().map(|s| s.cases.len()).sum::<usize>() + errors_suite.cases.len();
+    let failures: usize =
+        suites.values().map(|s| s.failures).sum::<usize>() + errors_suite.failures;
     let _ = writeln!(
         out,
         "<testsuites name=\"bulwark iac scan\" tests=\"{tests}\" failures=\"{failures}\">"

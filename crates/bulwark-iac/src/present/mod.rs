@@ -28,7 +28,9 @@ impl std::str::FromStr for OutputFormat {
             "json" => Ok(OutputFormat::Json),
             "sarif" => Ok(OutputFormat::Sarif),
             "junit" | "junitxml" => Ok(OutputFormat::Junit),
-            _ => Err(format!("unknown format `{s}` (expected table, json, sarif or junit)")),
+            _ => Err(format!(
+                "unknown format `{s}` (expected table, json, sarif or junit)"
+            )),
         }
     }
 }

@@ -64,11 +64,16 @@ pub fn to_sarif(report: &Report) -> String {
                 }],
                 "properties": {"severity": f.severity.as_str(), "resourceType": f.resource_type}
             });
-            if let Some(index) = report.rules.iter().position(|r| r.id == f.rule_id) {
-                result["ruleIndex"] = json!(index);
-            }
-            if let Some(s) = &f.suppressed {
-                result["suppressions"] = json!([{"kind": "inSource", "justification": s.reason}]);
+            if let Some(object) = result.as_object_mut() {
+                if let Some(index) = report.rules.iter().position(|r| r.id == f.rule_id) {
+                    object.insert("ruleIndex".into(), json!(index));
+                }
+                if let Some(s) = &f.suppressed {
+                    object.insert(
+                        "suppressions".into(),
+                        json!([{"kind": "inSource", "justification": s.reason}]),
+                    );
+                }
             }
             result
         })

@@ -57,10 +57,20 @@ pub fn to_table(report: &Report) -> String {
         line(headers, &mut out);
         for (row, f) in rows.iter().zip(&active) {
             line([&row[0], &row[1], &row[2], &row[3]], &mut out);
-            let _ = writeln!(out, "{:w$}  {}", "", truncate(&f.message, 160), w = widths[0]);
+            let _ = writeln!(
+                out,
+                "{:w$}  {}",
+                "",
+                truncate(&f.message, 160),
+                w = widths[0]
+            );
         }
     }
-    let suppressed: Vec<_> = report.findings.iter().filter(|f| f.suppressed.is_some()).collect();
+    let suppressed: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
     if !suppressed.is_empty() {
         let _ = writeln!(out, "\nSuppressed:");
         for f in suppressed {

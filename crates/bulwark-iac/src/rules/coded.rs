@@ -88,7 +88,9 @@ fn references(node: &Node, target: &Resource) -> bool {
     let reference = local_ref(target);
     match &node.value {
         Value::Unknown(text) => {
-            text == &reference || text.contains(&format!("{reference}.")) || text.contains(&format!("{reference}["))
+            text == &reference
+                || text.contains(&format!("{reference}."))
+                || text.contains(&format!("{reference}["))
         }
         Value::String(s) => target.body.get("bucket").and_then(Node::as_str) == Some(s.as_str()),
         _ => false,
@@ -96,7 +98,12 @@ fn references(node: &Node, target: &Resource) -> bool {
 }
 
 /// Resources of `kind` in the same module instance whose `attr` points at `target`.
-fn companions<'a>(target: &Resource, all: &'a [Resource], kind: &str, attr: &str) -> Vec<&'a Resource> {
+fn companions<'a>(
+    target: &Resource,
+    all: &'a [Resource],
+    kind: &str,
+    attr: &str,
+) -> Vec<&'a Resource> {
     let prefix = module_prefix(target);
     all.iter()
         .filter(|r| r.kind == kind && r.framework == target.framework && module_prefix(r) == prefix)
@@ -178,11 +185,16 @@ fn s3_versioning(bucket: &Resource, all: &[Resource]) -> Outcome {
             _ => {}
         }
     }
-    outcome(Tri::False, Some("versioning is not enabled for this bucket".into()))
+    outcome(
+        Tri::False,
+        Some("versioning is not enabled for this bucket".into()),
+    )
 }
 
 fn s3_logging(bucket: &Resource, all: &[Resource]) -> Outcome {
-    if bucket.body.get("logging").is_some() || !companions(bucket, all, "aws_s3_bucket_logging", "bucket").is_empty() {
+    if bucket.body.get("logging").is_some()
+        || !companions(bucket, all, "aws_s3_bucket_logging", "bucket").is_empty()
+    {
         return outcome(Tri::True, None);
     }
     outcome(
@@ -192,7 +204,10 @@ fn s3_logging(bucket: &Resource, all: &[Resource]) -> Outcome {
 }
 
 fn s3_encryption(bucket: &Resource, all: &[Resource]) -> Outcome {
-    let inline = bucket.body.get("server_side_encryption_configuration").is_some();
+    let inline = bucket
+        .body
+        .get("server_side_encryption_configuration")
+        .is_some();
     if inline
         || !companions(
             bucket,
@@ -212,7 +227,10 @@ fn s3_encryption(bucket: &Resource, all: &[Resource]) -> Outcome {
 
 fn vpc_flow_logs(vpc: &Resource, all: &[Resource]) -> Outcome {
     if companions(vpc, all, "aws_flow_log", "vpc_id").is_empty() {
-        outcome(Tri::False, Some("no `aws_flow_log` refers to this VPC".into()))
+        outcome(
+            Tri::False,
+            Some("no `aws_flow_log` refers to this VPC".into()),
+        )
     } else {
         outcome(Tri::True, None)
     }
@@ -221,7 +239,10 @@ fn vpc_flow_logs(vpc: &Resource, all: &[Resource]) -> Outcome {
 static TOKEN_PATTERNS: LazyLock<Vec<(&'static str, Option<Regex>)>> = LazyLock::new(|| {
     [
         ("AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-        ("private key", r"-----BEGIN ((RSA|EC|DSA|OPENSSH|PGP) )?PRIVATE KEY"),
+        (
+            "private key",
+            r"-----BEGIN ((RSA|EC|DSA|OPENSSH|PGP) )?PRIVATE KEY",
+        ),
         ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
         ("Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
         ("Stripe live key", r"\b[sr]k_live_[0-9a-zA-Z]{24,}"),
@@ -290,14 +311,17 @@ fn find_secret(node: &Node, key: Option<&str>, depth: u32) -> Option<(crate::mod
         Value::List(items) => items.iter().find_map(|i| find_secret(i, key, depth + 1)),
         Value::Map(entries) => {
             // Kubernetes env entries and Dockerfile-like pairs: {name: X_PASSWORD, value: "..."}.
-            if let (Some(name), Some(value)) = (node.get("name").and_then(Node::as_str), node.get("value"))
+            if let (Some(name), Some(value)) =
+                (node.get("name").and_then(Node::as_str), node.get("value"))
                 && let Some(v) = value.as_str()
                 && key_names_secret(name)
                 && !is_placeholder(v)
             {
                 return Some((value.span, format!("`{name}` holds a literal secret")));
             }
-            entries.iter().find_map(|(k, v)| find_secret(v, Some(k), depth + 1))
+            entries
+                .iter()
+                .find_map(|(k, v)| find_secret(v, Some(k), depth + 1))
         }
         _ => None,
     }
@@ -322,32 +346,62 @@ mod tests {
 
     fn map(entries: Vec<(&str, Node)>) -> Node {
         Node::new(
-            Value::Map(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
+            Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            ),
             Span::default(),
         )
     }
 
     #[test]
     fn references_follow_module_prefix_and_index() {
-        let bucket = res("aws_s3_bucket", "module.m.aws_s3_bucket.logs[0]", map(vec![]));
+        let bucket = res(
+            "aws_s3_bucket",
+            "module.m.aws_s3_bucket.logs[0]",
+            map(vec![]),
+        );
         assert_eq!(local_ref(&bucket), "aws_s3_bucket.logs");
         assert_eq!(module_prefix(&bucket), "module.m.");
-        let r = Node::new(Value::Unknown("aws_s3_bucket.logs[0].id".into()), Span::default());
+        let r = Node::new(
+            Value::Unknown("aws_s3_bucket.logs[0].id".into()),
+            Span::default(),
+        );
         assert!(references(&r, &bucket));
-        let other = Node::new(Value::Unknown("aws_s3_bucket.logs2.id".into()), Span::default());
+        let other = Node::new(
+            Value::Unknown("aws_s3_bucket.logs2.id".into()),
+            Span::default(),
+        );
         assert!(!references(&other, &bucket));
     }
 
     #[test]
     fn secrets_by_pattern_and_key_name() {
         let s = |v: &str| Node::string(v, Span::default());
-        let body = map(vec![("tags", map(vec![("note", s("AKIAABCDEFGHIJKLMNOP"))]))]);
-        assert_eq!(hardcoded_secrets(&res("x", "x.y", body), &[]).tri, Tri::False);
+        let body = map(vec![(
+            "tags",
+            map(vec![("note", s("AKIAABCDEFGHIJKLMNOP"))]),
+        )]);
+        assert_eq!(
+            hardcoded_secrets(&res("x", "x.y", body), &[]).tri,
+            Tri::False
+        );
         let body = map(vec![("password", s("${var.pw}")), ("name", s("password"))]);
-        assert_eq!(hardcoded_secrets(&res("x", "x.y", body), &[]).tri, Tri::True);
+        assert_eq!(
+            hardcoded_secrets(&res("x", "x.y", body), &[]).tri,
+            Tri::True
+        );
         let body = map(vec![("master_password", s("Sup3rS3cret!"))]);
-        assert_eq!(hardcoded_secrets(&res("x", "x.y", body), &[]).tri, Tri::False);
+        assert_eq!(
+            hardcoded_secrets(&res("x", "x.y", body), &[]).tri,
+            Tri::False
+        );
         let env = map(vec![("name", s("DB_PASSWORD")), ("value", s("hunter22"))]);
-        assert_eq!(hardcoded_secrets(&res("x", "x.y", env), &[]).tri, Tri::False);
+        assert_eq!(
+            hardcoded_secrets(&res("x", "x.y", env), &[]).tri,
+            Tri::False
+        );
     }
 }

@@ -68,7 +68,11 @@ impl Op {
     fn holds_when_missing(&self) -> bool {
         matches!(
             self,
-            Op::Exists(false) | Op::NotEquals(_) | Op::NotIn(_) | Op::NotMatches(_) | Op::NotContains(_)
+            Op::Exists(false)
+                | Op::NotEquals(_)
+                | Op::NotIn(_)
+                | Op::NotMatches(_)
+                | Op::NotContains(_)
         )
     }
 }
@@ -127,7 +131,10 @@ impl Path {
                 let end = quoted
                     .find('"')
                     .ok_or_else(|| format!("unclosed quote in path `{text}`"))?;
-                (quoted.get(..end).unwrap_or(""), quoted.get(end + 1..).unwrap_or(""))
+                (
+                    quoted.get(..end).unwrap_or(""),
+                    quoted.get(end + 1..).unwrap_or(""),
+                )
             } else {
                 match rest.find('.') {
                     Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
@@ -176,7 +183,13 @@ impl Path {
     }
 }
 
-fn step<'a>(node: &'a Node, seg: &Segment, first: bool, resource: &'a Resource, out: &mut Vec<&'a Node>) {
+fn step<'a>(
+    node: &'a Node,
+    seg: &Segment,
+    first: bool,
+    resource: &'a Resource,
+    out: &mut Vec<&'a Node>,
+) {
     match (seg, &node.value) {
         (Segment::Context(name), _) if first => out.extend(resource.context(name)),
         // An unknown value stays unknown however deep the path goes.
@@ -206,7 +219,9 @@ fn combine_all(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
             Tri::True => last_true = last_true.or(Some(o)),
         }
     }
-    unknown.or(last_true).unwrap_or(Outcome::new(Tri::True, None, None))
+    unknown
+        .or(last_true)
+        .unwrap_or(Outcome::new(Tri::True, None, None))
 }
 
 fn combine_any(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
@@ -219,7 +234,9 @@ fn combine_any(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
             Tri::False => first_false = first_false.or(Some(o)),
         }
     }
-    unknown.or(first_false).unwrap_or(Outcome::new(Tri::False, None, None))
+    unknown
+        .or(first_false)
+        .unwrap_or(Outcome::new(Tri::False, None, None))
 }
 
 impl Condition {
@@ -234,26 +251,56 @@ impl Condition {
                     Tri::False => Tri::True,
                     Tri::Unknown => Tri::Unknown,
                 };
-                Outcome::new(tri, o.span, o.detail)
+                // A satisfied attribute test reads well negated ("`acl` is
+                // \"public-read\""); a satisfied compound one does not.
+                let detail = if matches!(**inner, Condition::Attr { .. }) {
+                    o.detail
+                } else {
+                    None
+                };
+                Outcome::new(tri, o.span, detail)
             }
-            Condition::Attr { path, op, if_missing } => eval_attr(path, op, *if_missing, node, resource),
+            Condition::Attr {
+                path,
+                op,
+                if_missing,
+            } => eval_attr(path, op, *if_missing, node, resource),
             Condition::Every { path, cond } => {
                 let items = elements(path, node, resource);
-                combine_all(items.into_iter().map(|item| element_outcome(cond, item, resource)))
+                combine_all(
+                    items
+                        .into_iter()
+                        .map(|item| element_outcome(cond, item, resource)),
+                )
             }
             Condition::Some { path, cond } => {
                 let items = elements(path, node, resource);
-                combine_any(items.into_iter().map(|item| element_outcome(cond, item, resource)))
+                let found = combine_any(
+                    items
+                        .into_iter()
+                        .map(|item| element_outcome(cond, item, resource)),
+                );
+                match found.tri {
+                    // No element matched: the whole resource is the evidence.
+                    Tri::False => Outcome::new(Tri::False, None, None),
+                    _ => found,
+                }
             }
             Condition::None { path, cond } => {
                 let items = elements(path, node, resource);
-                let found = combine_any(items.into_iter().map(|item| element_outcome(cond, item, resource)));
+                let found = combine_any(
+                    items
+                        .into_iter()
+                        .map(|item| element_outcome(cond, item, resource)),
+                );
                 let tri = match found.tri {
                     Tri::True => Tri::False,
                     Tri::False => Tri::True,
                     Tri::Unknown => Tri::Unknown,
                 };
-                Outcome::new(tri, found.span, found.detail)
+                // The offending element locates the finding; the detail of
+                // its (satisfied) inner test would only confuse.
+                Outcome::new(tri, found.span, None)
             }
         }
     }
@@ -265,7 +312,8 @@ fn element_outcome(cond: &Condition, item: &Node, resource: &Resource) -> Outcom
         return Outcome::new(Tri::Unknown, Some(item.span), None);
     }
     let o = cond.eval(item, resource);
-    Outcome::new(o.tri, Some(item.span), o.detail)
+    let detail = if o.tri == Tri::False { o.detail } else { None };
+    Outcome::new(o.tri, Some(item.span), detail)
 }
 
 fn elements<'a>(path: &Path, node: &'a Node, resource: &'a Resource) -> Vec<&'a Node> {
@@ -276,7 +324,13 @@ fn elements<'a>(path: &Path, node: &'a Node, resource: &'a Resource) -> Vec<&'a 
         .collect()
 }
 
-fn eval_attr(path: &Path, op: &Op, if_missing: Option<bool>, node: &Node, resource: &Resource) -> Outcome {
+fn eval_attr(
+    path: &Path,
+    op: &Op,
+    if_missing: Option<bool>,
+    node: &Node,
+    resource: &Resource,
+) -> Outcome {
     let values = path.resolve(node, resource);
     if values.is_empty() {
         let holds = if_missing.unwrap_or_else(|| op.holds_when_missing());
@@ -351,7 +405,9 @@ fn contains(value: &Node, needle: &Node) -> Tri {
                 Tri::False
             }
         }
-        Value::Map(_) => tri(needle.scalar_text().is_some_and(|k| value.get(&k).is_some())),
+        Value::Map(_) => tri(needle
+            .scalar_text()
+            .is_some_and(|k| value.get(&k).is_some())),
         Value::String(s) => tri(needle.scalar_text().is_some_and(|n| s.contains(&n))),
         _ => Tri::False,
     }

@@ -25,8 +25,13 @@ pub fn load_file(file: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
         .ok_or_else(|| err("expected a top-level `rules:` list".into()))?;
     list.iter()
         .map(|node| {
-            let id = node.get("id").and_then(Node::as_str).unwrap_or("?").to_string();
-            decode_rule(node).map_err(|m| err(format!("rule `{id}` (line {}): {m}", node.span.start_line)))
+            let id = node
+                .get("id")
+                .and_then(Node::as_str)
+                .unwrap_or("?")
+                .to_string();
+            decode_rule(node)
+                .map_err(|m| err(format!("rule `{id}` (line {}): {m}", node.span.start_line)))
         })
         .collect()
 }
@@ -55,7 +60,8 @@ fn decode_rule(node: &Node) -> Result<Rule, String> {
     }
     let severity: Severity = string(node, "severity")?.parse()?;
     let framework_text = string(node, "framework")?;
-    let framework = Framework::parse(&framework_text).ok_or_else(|| format!("unknown framework `{framework_text}`"))?;
+    let framework = Framework::parse(&framework_text)
+        .ok_or_else(|| format!("unknown framework `{framework_text}`"))?;
     let resource_types = strings(node, "resource_types");
     if resource_types.is_empty() {
         return Err("`resource_types` must list at least one type".into());
@@ -67,7 +73,11 @@ fn decode_rule(node: &Node) -> Result<Rule, String> {
         .iter()
         .map(|(standard, controls)| Compliance {
             standard: standard.clone(),
-            controls: controls.elements().iter().filter_map(Node::scalar_text).collect(),
+            controls: controls
+                .elements()
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect(),
         })
         .collect();
     let when = node.get("when").map(decode_condition).transpose()?;
@@ -80,7 +90,8 @@ fn decode_rule(node: &Node) -> Result<Rule, String> {
             let name = check.as_str().ok_or("`check` names a coded check")?;
             Logic::Coded {
                 when,
-                check: coded::lookup(name).ok_or_else(|| format!("unknown coded check `{name}`"))?,
+                check: coded::lookup(name)
+                    .ok_or_else(|| format!("unknown coded check `{name}`"))?,
             }
         }
         _ => return Err("exactly one of `assert` and `check` is required".into()),
@@ -111,9 +122,12 @@ fn decode_rule(node: &Node) -> Result<Rule, String> {
 }
 
 fn decode_condition(node: &Node) -> Result<Condition, String> {
-    let entries = node
-        .as_map()
-        .ok_or_else(|| format!("condition at line {} must be a mapping", node.span.start_line))?;
+    let entries = node.as_map().ok_or_else(|| {
+        format!(
+            "condition at line {} must be a mapping",
+            node.span.start_line
+        )
+    })?;
     let key = |k: &str| node.get(k);
     if let Some(items) = key("all") {
         return Ok(Condition::All(
@@ -163,7 +177,9 @@ fn decode_condition(node: &Node) -> Result<Condition, String> {
         Some("fail") => Some(false),
         Some(other) => return Err(format!("`if_missing` is pass or fail, not `{other}`")),
     };
-    let mut ops = entries.iter().filter(|(k, _)| k != "attr" && k != "if_missing");
+    let mut ops = entries
+        .iter()
+        .filter(|(k, _)| k != "attr" && k != "if_missing");
     let (name, arg) = ops
         .next()
         .ok_or_else(|| format!("`attr: {path_text}` needs an operator"))?;
@@ -173,13 +189,22 @@ fn decode_condition(node: &Node) -> Result<Condition, String> {
         ));
     }
     let op = decode_op(name, arg)?;
-    Ok(Condition::Attr { path, op, if_missing })
+    Ok(Condition::Attr {
+        path,
+        op,
+        if_missing,
+    })
 }
 
 fn decode_op(name: &str, arg: &Node) -> Result<Op, String> {
-    let number = || arg.as_f64().ok_or_else(|| format!("`{name}` needs a number"));
+    let number = || {
+        arg.as_f64()
+            .ok_or_else(|| format!("`{name}` needs a number"))
+    };
     let regex = || {
-        let pattern = arg.as_str().ok_or_else(|| format!("`{name}` needs a regex string"))?;
+        let pattern = arg
+            .as_str()
+            .ok_or_else(|| format!("`{name}` needs a regex string"))?;
         Regex::new(pattern).map_err(|e| format!("bad regex `{pattern}`: {e}"))
     };
     let list = || match &arg.value {

@@ -22,10 +22,27 @@ const BUILTIN: &[(&str, &str)] = &[
     ("aws_more.yaml", include_str!("../../rules/aws_more.yaml")),
     ("azure.yaml", include_str!("../../rules/azure.yaml")),
     ("gcp.yaml", include_str!("../../rules/gcp.yaml")),
-    ("cloudformation.yaml", include_str!("../../rules/cloudformation.yaml")),
+    (
+        "cloudformation.yaml",
+        include_str!("../../rules/cloudformation.yaml"),
+    ),
+    (
+        "cloudformation_network_iam.yaml",
+        include_str!("../../rules/cloudformation_network_iam.yaml"),
+    ),
     ("arm.yaml", include_str!("../../rules/arm.yaml")),
-    ("kubernetes.yaml", include_str!("../../rules/kubernetes.yaml")),
-    ("dockerfile.yaml", include_str!("../../rules/dockerfile.yaml")),
+    (
+        "kubernetes.yaml",
+        include_str!("../../rules/kubernetes.yaml"),
+    ),
+    (
+        "kubernetes_cluster.yaml",
+        include_str!("../../rules/kubernetes_cluster.yaml"),
+    ),
+    (
+        "dockerfile.yaml",
+        include_str!("../../rules/dockerfile.yaml"),
+    ),
     ("secrets.yaml", include_str!("../../rules/secrets.yaml")),
 ];
 
@@ -74,13 +91,19 @@ pub struct Rule {
 pub enum Verdict {
     NotApplicable,
     Pass,
-    Fail { span: Option<Span>, detail: Option<String> },
+    Fail {
+        span: Option<Span>,
+        detail: Option<String>,
+    },
 }
 
 impl Rule {
     pub fn applies_to(&self, resource: &Resource) -> bool {
         resource.framework.rule_family() == self.framework
-            && self.resource_types.iter().any(|t| t == "*" || *t == resource.kind)
+            && self
+                .resource_types
+                .iter()
+                .any(|t| t == "*" || *t == resource.kind)
     }
 
     /// Evaluates the rule on a resource; `all` is every resource of the scan

@@ -49,12 +49,18 @@ impl<'a> Scope<'a> {
     }
 
     fn source(&self, range: Option<std::ops::Range<usize>>) -> String {
-        let text = range.and_then(|r| self.text.get(r)).unwrap_or("expression").trim();
+        let text = range
+            .and_then(|r| self.text.get(r))
+            .unwrap_or("expression")
+            .trim();
         truncate(text, 200)
     }
 
     fn unknown(&self, expr: &Expression) -> Node {
-        Node::new(Value::Unknown(self.source(expr.span())), self.span_of(expr.span()))
+        Node::new(
+            Value::Unknown(self.source(expr.span())),
+            self.span_of(expr.span()),
+        )
     }
 
     pub fn eval(&self, expr: &Expression) -> Node {
@@ -91,7 +97,9 @@ impl<'a> Scope<'a> {
             Expression::Parenthesis(p) => return inner.eval(p.inner()),
             Expression::Variable(name) => return inner.lookup_root(name.as_str(), &[], expr),
             Expression::Traversal(t) => match &t.expr {
-                Expression::Variable(name) => return inner.lookup_root(name.as_str(), &t.operators, expr),
+                Expression::Variable(name) => {
+                    return inner.lookup_root(name.as_str(), &t.operators, expr);
+                }
                 base => {
                     let base = inner.eval(base);
                     return inner.apply_operators(base, &t.operators, expr);
@@ -122,7 +130,9 @@ impl<'a> Scope<'a> {
             Expression::UnaryOp(op) => {
                 let v = inner.eval(&op.expr);
                 match (op.operator.value(), &v.value) {
-                    (UnaryOperator::Not, _) if v.as_bool().is_some() => Value::Bool(!v.as_bool().unwrap_or(false)),
+                    (UnaryOperator::Not, _) if v.as_bool().is_some() => {
+                        Value::Bool(!v.as_bool().unwrap_or(false))
+                    }
                     (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
                     _ => return self.unknown(expr),
                 }
@@ -160,7 +170,12 @@ impl<'a> Scope<'a> {
     }
 
     /// Resolves `var.x`, `local.x`, `count.index`, `each.value`, iterators.
-    fn lookup_root(&self, root: &str, ops: &[hcl_edit::Decorated<TraversalOperator>], expr: &Expression) -> Node {
+    fn lookup_root(
+        &self,
+        root: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        expr: &Expression,
+    ) -> Node {
         let span = self.span_of(expr.span());
         if let Some((_, bound)) = self.bindings.iter().rev().find(|(name, _)| name == root) {
             let mut base = bound.clone();
@@ -202,7 +217,10 @@ impl<'a> Scope<'a> {
                     let key = self.eval(index);
                     index_into(&node, &key)
                 }
-                TraversalOperator::LegacyIndex(i) => node.as_list().and_then(|l| l.get(*i.value() as usize)).cloned(),
+                TraversalOperator::LegacyIndex(i) => node
+                    .as_list()
+                    .and_then(|l| l.get(*i.value() as usize))
+                    .cloned(),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
             };
             match next {
@@ -273,8 +291,12 @@ fn binary(op: &BinaryOperator, lhs: &Node, rhs: &Node) -> Option<Value> {
     if lhs.is_unknown() || rhs.is_unknown() {
         // `false && x` and `true || x` are decided without x.
         return match (op, lhs.as_bool(), rhs.as_bool()) {
-            (BinaryOperator::And, Some(false), _) | (BinaryOperator::And, _, Some(false)) => Some(Value::Bool(false)),
-            (BinaryOperator::Or, Some(true), _) | (BinaryOperator::Or, _, Some(true)) => Some(Value::Bool(true)),
+            (BinaryOperator::And, Some(false), _) | (BinaryOperator::And, _, Some(false)) => {
+                Some(Value::Bool(false))
+            }
+            (BinaryOperator::Or, Some(true), _) | (BinaryOperator::Or, _, Some(true)) => {
+                Some(Value::Bool(true))
+            }
             _ => None,
         };
     }
@@ -301,7 +323,9 @@ fn binary(op: &BinaryOperator, lhs: &Node, rhs: &Node) -> Option<Value> {
 pub fn equal(a: &Node, b: &Node) -> bool {
     match (&a.value, &b.value) {
         (Value::Number(x), Value::Number(y)) => x == y,
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
+        }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal(v, w)))
         }

@@ -10,7 +10,13 @@ use super::eval::equal;
 pub fn call(name: &str, args: &[Node], span: Span) -> Option<Node> {
     // `try` and `coalesce` tolerate unknown arguments; the rest do not.
     match name {
-        "try" => return args.iter().find(|a| !a.is_unknown()).cloned().map(|n| at(n, span)),
+        "try" => {
+            return args
+                .iter()
+                .find(|a| !a.is_unknown())
+                .cloned()
+                .map(|n| at(n, span));
+        }
         "coalesce" => {
             for a in args {
                 if a.is_unknown() {
@@ -72,7 +78,12 @@ pub fn call(name: &str, args: &[Node], span: Span) -> Option<Node> {
                 .collect();
             Value::String(parts?.join(&s(0)?))
         }
-        "split" => Value::List(s(1)?.split(s(0)?.as_str()).map(|p| Node::string(p, span)).collect()),
+        "split" => Value::List(
+            s(1)?
+                .split(s(0)?.as_str())
+                .map(|p| Node::string(p, span))
+                .collect(),
+        ),
         "concat" => Value::List(
             args.iter()
                 .flat_map(|a| a.as_list().unwrap_or_default().iter().cloned())
@@ -142,7 +153,13 @@ pub fn call(name: &str, args: &[Node], span: Span) -> Option<Node> {
                 .map(|(k, _)| Node::string(k.clone(), span))
                 .collect(),
         ),
-        "values" => Value::List(args.first()?.as_map()?.iter().map(|(_, v)| v.clone()).collect()),
+        "values" => Value::List(
+            args.first()?
+                .as_map()?
+                .iter()
+                .map(|(_, v)| v.clone())
+                .collect(),
+        ),
         "contains" => Value::Bool(
             args.first()?
                 .elements()
@@ -248,17 +265,26 @@ mod tests {
 
     #[test]
     fn string_functions() {
-        assert_eq!(call("lower", &[st("AbC")], sp()).unwrap().as_str(), Some("abc"));
         assert_eq!(
-            call("format", &[st("%s-%s"), st("a"), st("b")], sp()).unwrap().as_str(),
+            call("lower", &[st("AbC")], sp()).unwrap().as_str(),
+            Some("abc")
+        );
+        assert_eq!(
+            call("format", &[st("%s-%s"), st("a"), st("b")], sp())
+                .unwrap()
+                .as_str(),
             Some("a-b")
         );
         assert_eq!(
-            call("join", &[st(","), list(&["a", "b"])], sp()).unwrap().as_str(),
+            call("join", &[st(","), list(&["a", "b"])], sp())
+                .unwrap()
+                .as_str(),
             Some("a,b")
         );
         assert_eq!(
-            call("replace", &[st("a.b"), st("."), st("-")], sp()).unwrap().as_str(),
+            call("replace", &[st("a.b"), st("."), st("-")], sp())
+                .unwrap()
+                .as_str(),
             Some("a-b")
         );
     }
@@ -269,13 +295,19 @@ mod tests {
             "merge",
             &[
                 Node::new(Value::Map(vec![("a".into(), st("1"))]), sp()),
-                Node::new(Value::Map(vec![("a".into(), st("2")), ("b".into(), st("3"))]), sp()),
+                Node::new(
+                    Value::Map(vec![("a".into(), st("2")), ("b".into(), st("3"))]),
+                    sp(),
+                ),
             ],
             sp(),
         )
         .unwrap();
         assert_eq!(merged.get("a").unwrap().as_str(), Some("2"));
-        assert_eq!(call("length", &[list(&["a", "b"])], sp()).unwrap().as_f64(), Some(2.0));
+        assert_eq!(
+            call("length", &[list(&["a", "b"])], sp()).unwrap().as_f64(),
+            Some(2.0)
+        );
         assert_eq!(
             call("concat", &[list(&["a"]), list(&["b"])], sp())
                 .unwrap()
@@ -285,7 +317,9 @@ mod tests {
             2
         );
         assert_eq!(
-            call("contains", &[list(&["a"]), st("a")], sp()).unwrap().value,
+            call("contains", &[list(&["a"]), st("a")], sp())
+                .unwrap()
+                .value,
             Value::Bool(true)
         );
         assert_eq!(
@@ -302,7 +336,10 @@ mod tests {
     fn unknowns_propagate() {
         let u = Node::new(Value::Unknown("x".into()), sp());
         assert!(call("lower", std::slice::from_ref(&u), sp()).is_none());
-        assert_eq!(call("try", &[u, st("d")], sp()).unwrap().as_str(), Some("d"));
+        assert_eq!(
+            call("try", &[u, st("d")], sp()).unwrap().as_str(),
+            Some("d")
+        );
         assert!(call("nosuchfn", &[st("a")], sp()).is_none());
     }
 }

@@ -86,8 +86,10 @@ impl Collector {
             message,
         };
         if let Some(line) = excessive_nesting(text) {
-            self.errors
-                .push(error(Some(line), format!("nesting deeper than {MAX_NESTING} levels")));
+            self.errors.push(error(
+                Some(line),
+                format!("nesting deeper than {MAX_NESTING} levels"),
+            ));
             return None;
         }
         match hcl_edit::parser::parse_body(text) {
@@ -131,7 +133,8 @@ impl Collector {
                 file: String::new(),
                 framework: Some(Framework::Terraform),
                 line: None,
-                message: "evaluation budget exhausted; remaining expressions were left unresolved".into(),
+                message: "evaluation budget exhausted; remaining expressions were left unresolved"
+                    .into(),
             });
         }
         for r in &mut resources {
@@ -147,7 +150,10 @@ fn respan_policies(body: &mut Node) {
     if let Value::Map(entries) = &mut body.value {
         for (key, value) in entries.iter_mut() {
             if is_policy_key(key) {
-                if let Some(parsed) = value.as_str().and_then(|text| parse_embedded_json(text, value)) {
+                if let Some(parsed) = value
+                    .as_str()
+                    .and_then(|text| parse_embedded_json(text, value))
+                {
                     *value = parsed;
                 }
             } else {
@@ -164,7 +170,11 @@ fn respan_policies(body: &mut Node) {
 fn is_policy_key(key: &str) -> bool {
     matches!(
         key,
-        "policy" | "assume_role_policy" | "access_policies" | "policy_document" | "container_definitions"
+        "policy"
+            | "assume_role_policy"
+            | "access_policies"
+            | "policy_document"
+            | "container_definitions"
     )
 }
 

@@ -78,7 +78,9 @@ impl<'a> ModuleEnv<'a> {
         };
         let value = scope.eval(expr);
         self.busy.borrow_mut().remove(name);
-        self.cache.borrow_mut().insert(name.to_string(), value.clone());
+        self.cache
+            .borrow_mut()
+            .insert(name.to_string(), value.clone());
         Some(value)
     }
 }
@@ -117,7 +119,11 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        let roots: Vec<String> = dirs.iter().filter(|d| !called.contains(*d)).cloned().collect();
+        let roots: Vec<String> = dirs
+            .iter()
+            .filter(|d| !called.contains(*d))
+            .cloned()
+            .collect();
         if roots.is_empty() {
             dirs.into_iter().collect()
         } else {
@@ -158,7 +164,11 @@ impl<'a> Program<'a> {
                 bindings: Vec::new(),
                 depth: 0,
             };
-            for block in file.body.blocks().filter(|b| b.ident.as_str() == "variable") {
+            for block in file
+                .body
+                .blocks()
+                .filter(|b| b.ident.as_str() == "variable")
+            {
                 let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
                     continue;
                 };
@@ -223,7 +233,8 @@ impl<'a> Program<'a> {
         for file in self.module_files(dir) {
             for block in file.body.blocks().filter(|b| b.ident.as_str() == "locals") {
                 for attr in block.body.attributes() {
-                    env.locals.insert(attr.key.as_str().to_string(), (&attr.value, file));
+                    env.locals
+                        .insert(attr.key.as_str().to_string(), (&attr.value, file));
                 }
             }
         }
@@ -238,7 +249,10 @@ impl<'a> Program<'a> {
             for block in file.body.blocks() {
                 match block.ident.as_str() {
                     "resource" | "data" => self.resource(&base, block, prefix, out),
-                    "module" if stack.len() < MAX_MODULE_DEPTH => self.module_call(&base, block, prefix, out, stack),
+                    "provider" => self.provider(&base, block, prefix, out),
+                    "module" if stack.len() < MAX_MODULE_DEPTH => {
+                        self.module_call(&base, block, prefix, out, stack)
+                    }
                     _ => {}
                 }
             }
@@ -267,9 +281,40 @@ impl<'a> Program<'a> {
                 span,
                 body,
                 context: Vec::new(),
-                skips: skips::skips_for(&base.file.skips, base.text, span.start_line, span.end_line),
+                skips: skips::skips_for(
+                    &base.file.skips,
+                    base.text,
+                    span.start_line,
+                    span.end_line,
+                ),
             });
         }
+    }
+
+    /// Provider blocks are scanned too (`provider.aws`): credentials are
+    /// sometimes written there.
+    fn provider(&self, base: &Scope<'_>, block: &Block, prefix: &str, out: &mut Vec<Resource>) {
+        let Some(name) = block.labels.first() else {
+            return;
+        };
+        let span = base.span_of(block.span());
+        let kind = format!("provider.{}", name.as_str());
+        let alias = block
+            .body
+            .get_attribute("alias")
+            .and_then(|a| base.eval(&a.value).scalar_text());
+        out.push(Resource {
+            framework: Framework::Terraform,
+            address: match alias {
+                Some(alias) => format!("{prefix}{kind}.{alias}"),
+                None => format!("{prefix}{kind}"),
+            },
+            kind,
+            span,
+            body: eval_body(base, &block.body, true, span),
+            context: Vec::new(),
+            skips: skips::skips_for(&base.file.skips, base.text, span.start_line, span.end_line),
+        });
     }
 
     fn module_call(
@@ -322,7 +367,10 @@ fn instances(scope: &Scope<'_>, body: &Body) -> Vec<Instance> {
         let unknown_index = |span| {
             vec![(
                 "count".to_string(),
-                map1("index", Node::new(Value::Unknown("count.index".into()), span)),
+                map1(
+                    "index",
+                    Node::new(Value::Unknown("count.index".into()), span),
+                ),
             )]
         };
         return match value.as_f64() {
@@ -404,7 +452,10 @@ pub fn eval_body(scope: &Scope<'_>, body: &Body, top: bool, span: Span) -> Node 
                         push_block(&label, node);
                     }
                 } else {
-                    push_block(block.ident.as_str(), eval_body(scope, &block.body, false, block_span));
+                    push_block(
+                        block.ident.as_str(),
+                        eval_body(scope, &block.body, false, block_span),
+                    );
                 }
             }
         }
@@ -412,7 +463,9 @@ pub fn eval_body(scope: &Scope<'_>, body: &Body, top: bool, span: Span) -> Node 
     for (name, list) in blocks {
         let cover = list
             .iter()
-            .fold(list.first().map_or(span, |n| n.span), |acc, n| acc.cover(n.span));
+            .fold(list.first().map_or(span, |n| n.span), |acc, n| {
+                acc.cover(n.span)
+            });
         entries.push((name, Node::new(Value::List(list), cover)));
     }
     Node::new(Value::Map(entries), span)

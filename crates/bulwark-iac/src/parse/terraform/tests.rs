@@ -21,7 +21,11 @@ fn find<'a>(parsed: &'a crate::parse::Parsed, address: &str) -> &'a Resource {
         .unwrap_or_else(|| {
             panic!(
                 "no {address} in {:?}",
-                parsed.resources.iter().map(|r| &r.address).collect::<Vec<_>>()
+                parsed
+                    .resources
+                    .iter()
+                    .map(|r| &r.address)
+                    .collect::<Vec<_>>()
             )
         })
 }
@@ -101,7 +105,11 @@ resource "aws_security_group" "sg" {
             .any(|r| r.address.starts_with("aws_instance.off"))
     );
     assert_eq!(
-        find(&parsed, "aws_instance.web[1]").body.get("name").unwrap().as_str(),
+        find(&parsed, "aws_instance.web[1]")
+            .body
+            .get("name")
+            .unwrap()
+            .as_str(),
         Some("web-1")
     );
     assert_eq!(
@@ -131,7 +139,11 @@ fn local_modules_get_inputs_and_are_not_scanned_alone() {
             "variable \"encrypted\" { default = true }\nresource \"aws_ebs_volume\" \"v\" {\n  encrypted = var.encrypted\n}\n",
         ),
     ]);
-    let addresses: Vec<_> = parsed.resources.iter().map(|r| r.address.as_str()).collect();
+    let addresses: Vec<_> = parsed
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
     assert_eq!(addresses, ["module.store.aws_ebs_volume.v"]);
     let v = find(&parsed, "module.store.aws_ebs_volume.v");
     assert_eq!(v.body.get("encrypted").unwrap().value, Value::Bool(false));
@@ -146,7 +158,11 @@ fn policies_in_heredocs_are_parsed() {
     )]);
     let p = find(&parsed, "aws_iam_policy.p");
     assert_eq!(
-        p.body.get_path("policy.Statement").unwrap().as_list().unwrap()[0]
+        p.body
+            .get_path("policy.Statement")
+            .unwrap()
+            .as_list()
+            .unwrap()[0]
             .get("Action")
             .unwrap()
             .as_str(),
@@ -161,11 +177,24 @@ fn parse_errors_are_reported_and_scan_continues() {
     let parsed = scan(&[
         ("bad.tf", "resource \"x\" {\n  a = \n"),
         ("good.tf", "resource \"aws_s3_bucket\" \"ok\" {}\n"),
-        ("deep.tf", &format!("x = {}{}", "[".repeat(500), "]".repeat(500))),
+        (
+            "deep.tf",
+            &format!("x = {}{}", "[".repeat(500), "]".repeat(500)),
+        ),
     ]);
     assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);
-    assert!(parsed.errors.iter().any(|e| e.file == "bad.tf" && e.line.is_some()));
-    assert!(parsed.resources.iter().any(|r| r.address == "aws_s3_bucket.ok"));
+    assert!(
+        parsed
+            .errors
+            .iter()
+            .any(|e| e.file == "bad.tf" && e.line.is_some())
+    );
+    assert!(
+        parsed
+            .resources
+            .iter()
+            .any(|r| r.address == "aws_s3_bucket.ok")
+    );
 }
 
 #[test]
@@ -189,8 +218,17 @@ fn hostile_nesting_of_for_expressions_stays_bounded() {
     let start = std::time::Instant::now();
     let parsed = scan(&[("main.tf", &text)]);
     assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
-    assert!(parsed.resources.iter().any(|r| r.address == "aws_s3_bucket.b"));
-    assert!(parsed.errors.iter().any(|e| e.message.contains("budget")), "{:?}", parsed.errors);
+    assert!(
+        parsed
+            .resources
+            .iter()
+            .any(|r| r.address == "aws_s3_bucket.b")
+    );
+    assert!(
+        parsed.errors.iter().any(|e| e.message.contains("budget")),
+        "{:?}",
+        parsed.errors
+    );
 }
 
 #[test]

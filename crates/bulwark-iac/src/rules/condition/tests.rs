@@ -13,7 +13,10 @@ fn resource(body: &str) -> Resource {
         body: docs[0].clone(),
         context: vec![(
             "pod".into(),
-            docs[0].get("pod").cloned().unwrap_or_else(|| Node::null(docs[0].span)),
+            docs[0]
+                .get("pod")
+                .cloned()
+                .unwrap_or_else(|| Node::null(docs[0].span)),
         )],
         skips: Vec::new(),
     }
@@ -47,17 +50,35 @@ fn attr_operators() {
 
 #[test]
 fn paths_fan_out_quote_and_reach_context() {
-    assert_eq!(check("{attr: b.c, equals: 1}", "b: [{c: 1}, {c: 1}]"), Tri::True);
-    assert_eq!(check("{attr: b.c, equals: 1}", "b: [{c: 1}, {c: 2}]"), Tri::False);
-    assert_eq!(check("{attr: 'm.\"a.b/c\"', equals: x}", "m: {a.b/c: x}"), Tri::True);
     assert_eq!(
-        check("{attr: '@pod.hostPID', equals: true}", "pod: {hostPID: true}"),
+        check("{attr: b.c, equals: 1}", "b: [{c: 1}, {c: 1}]"),
+        Tri::True
+    );
+    assert_eq!(
+        check("{attr: b.c, equals: 1}", "b: [{c: 1}, {c: 2}]"),
+        Tri::False
+    );
+    assert_eq!(
+        check("{attr: 'm.\"a.b/c\"', equals: x}", "m: {a.b/c: x}"),
+        Tri::True
+    );
+    assert_eq!(
+        check(
+            "{attr: '@pod.hostPID', equals: true}",
+            "pod: {hostPID: true}"
+        ),
         Tri::True
     );
     assert_eq!(check("{attr: 'b.1', equals: z}", "b: [y, z]"), Tri::True);
-    assert_eq!(check("{some: a, assert: {attr: ., equals: '*'}}", "a: '*'"), Tri::True);
     assert_eq!(
-        check("{some: a, assert: {attr: ., equals: '*'}}", "a: ['s3:*', '*']"),
+        check("{some: a, assert: {attr: ., equals: '*'}}", "a: '*'"),
+        Tri::True
+    );
+    assert_eq!(
+        check(
+            "{some: a, assert: {attr: ., equals: '*'}}",
+            "a: ['s3:*', '*']"
+        ),
         Tri::True
     );
     assert_eq!(
@@ -70,11 +91,17 @@ fn paths_fan_out_quote_and_reach_context() {
 fn quantifiers_and_logic() {
     let ingress = "ingress: [{cidr: 10.0.0.0/8, port: 22}, {cidr: 0.0.0.0/0, port: 443}]";
     assert_eq!(
-        check("{every: ingress, assert: {attr: cidr, not_equals: 0.0.0.0/0}}", ingress),
+        check(
+            "{every: ingress, assert: {attr: cidr, not_equals: 0.0.0.0/0}}",
+            ingress
+        ),
         Tri::False
     );
     assert_eq!(
-        check("{some: ingress, assert: {attr: port, equals: 443}}", ingress),
+        check(
+            "{some: ingress, assert: {attr: port, equals: 443}}",
+            ingress
+        ),
         Tri::True
     );
     assert_eq!(
@@ -89,7 +116,10 @@ fn quantifiers_and_logic() {
         Tri::True
     );
     assert_eq!(
-        check("{any: [{attr: a, equals: 1}, {not: {attr: b, exists: true}}]}", "a: 2"),
+        check(
+            "{any: [{attr: a, equals: 1}, {not: {attr: b, exists: true}}]}",
+            "a: 2"
+        ),
         Tri::True
     );
 }
