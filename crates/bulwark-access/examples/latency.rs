@@ -19,6 +19,13 @@ mod workload;
 
 const DECISIONS: usize = 100_000;
 
+/// Nanoseconds this thread has run on a CPU (Linux `schedstat`), so that
+/// time spent waiting for a core on a busy machine can be told apart.
+fn on_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
@@ -47,11 +54,15 @@ fn main() {
     }
 
     // Throughput: one clock read for the whole run.
+    let cpu_before = on_cpu_ns();
     let started = Instant::now();
     for q in &queries {
         black_box(decide(q));
     }
     let total = started.elapsed();
+    let on_cpu = cpu_before
+        .zip(on_cpu_ns())
+        .map(|(a, b)| Duration::from_nanos(b.saturating_sub(a)));
 
     // Latency: one clock read pair per decision.
     let mut samples = Vec::with_capacity(DECISIONS);
@@ -87,9 +98,17 @@ fn main() {
         policies as f64 / 10_000.0
     );
     println!(
-        "throughput: {:.0} decisions/s (single thread)",
+        "throughput: {:.0} decisions/s (single thread, wall clock)",
         DECISIONS as f64 / total.as_secs_f64()
     );
+    if let Some(cpu) = on_cpu {
+        println!(
+            "on-CPU time per decision: {:.2?} ({:.0} decisions per CPU-second; wall/CPU {:.2})",
+            cpu / DECISIONS as u32,
+            DECISIONS as f64 / cpu.as_secs_f64(),
+            total.as_secs_f64() / cpu.as_secs_f64(),
+        );
+    }
     println!(
         "latency per decision: mean {:.2?}  p50 {:.2?}  p90 {:.2?}  p99 {:.2?}  p99.9 {:.2?}  max {:.2?}",
         mean,

@@ -342,27 +342,60 @@ fn status() -> impl Strategy<Value = Status> {
     prop_oneof![6 => Just(Status::Active), 1 => proptest::sample::select(Status::ALL)]
 }
 
+fn prefixed(prefix: &'static str, pool: &'static [&'static str]) -> impl Strategy<Value = String> {
+    pick(pool).prop_map(move |v| format!("{prefix}{v}"))
+}
+
 /// Any selector, of any kind, so cross-kind mismatches are exercised too.
 fn selector() -> impl Strategy<Value = String> {
-    let typed = |prefix: &'static str, pool: &'static [&'static str]| {
-        pick(pool).prop_map(move |v| format!("{prefix}{v}"))
-    };
     prop_oneof![
         pick(USERS),
-        typed("user:", USERS),
+        prefixed("user:", USERS),
         pick(GROUPS),
-        typed("group:", GROUPS),
+        prefixed("group:", GROUPS),
         pick(TAGS),
-        typed("tag:", TAGS),
-        typed("role:", ROLES),
+        prefixed("tag:", TAGS),
+        prefixed("role:", ROLES),
         pick(ROLES),
         pick(APPS),
-        typed("app:", APPS),
+        prefixed("app:", APPS),
         pick(REFS),
-        typed("ref:", REFS),
+        prefixed("ref:", REFS),
         pick(ATTRS),
         Just("nowhere".to_owned()),
     ]
+}
+
+/// Mostly selectors that can name a principal, so lists match often.
+fn principal_selector() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => pick(USERS),
+        2 => prefixed("user:", USERS),
+        2 => pick(GROUPS),
+        2 => prefixed("group:", GROUPS),
+        2 => pick(TAGS),
+        2 => prefixed("tag:", TAGS),
+        1 => prefixed("role:", ROLES),
+        1 => selector(),
+    ]
+}
+
+/// Mostly selectors that can name an app.
+fn app_selector() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => pick(APPS),
+        2 => prefixed("app:", APPS),
+        2 => pick(TAGS),
+        1 => prefixed("tag:", TAGS),
+        1 => pick(REFS),
+        1 => prefixed("ref:", REFS),
+        1 => selector(),
+    ]
+}
+
+/// Session filter tags: principal selectors and session attributes.
+fn session_tag() -> impl Strategy<Value = String> {
+    prop_oneof![3 => principal_selector(), 1 => pick(ATTRS)]
 }
 
 fn window() -> impl Strategy<Value = TimeWindow> {
@@ -370,8 +403,9 @@ fn window() -> impl Strategy<Value = TimeWindow> {
     (bound.clone(), bound).prop_map(|(start, end)| TimeWindow { start, end })
 }
 
-fn filter() -> impl Strategy<Value = Filter> {
-    let clause = || proptest::collection::vec(selector(), 0..=3).prop_map(|all| Clause { all });
+fn filter<S: Strategy<Value = String> + Clone>(tag: S) -> impl Strategy<Value = Filter> {
+    let clause =
+        move || proptest::collection::vec(tag.clone(), 0..=3).prop_map(|all| Clause { all });
     (
         proptest::collection::vec(clause(), 0..=3),
         proptest::collection::vec(clause(), 0..=2),
@@ -405,9 +439,9 @@ prop_compose! {
 prop_compose! {
     fn access()(uuid in pick(&["x0", "x1", "x2", "x3", "x4", "x5", "x6"]), status in status(),
                 access_type in proptest::sample::select(AccessType::ALL),
-                user_list in proptest::collection::vec(selector(), 0..=3),
-                app_list in proptest::collection::vec(selector(), 0..=2),
-                revoked_user_list in proptest::collection::vec(selector(), 0..=1),
+                user_list in proptest::collection::vec(principal_selector(), 0..=3),
+                app_list in proptest::collection::vec(app_selector(), 0..=2),
+                revoked_user_list in proptest::collection::vec(principal_selector(), 0..=1),
                 allow_guest_access in proptest::bool::weighted(0.3), window in window()) -> Access {
         Access { uuid, status, access_type, user_list, app_list, revoked_user_list, allow_guest_access, window }
     }
@@ -418,16 +452,16 @@ prop_compose! {
                 status in status(), priority in -2i64..3,
                 action in proptest::sample::select(PolicyAction::ALL),
                 policy_type in prop_oneof![4 => Just(PolicyType::Unspecified), 1 => proptest::sample::select(PolicyType::ALL)],
-                session_filter in filter(), app_filter in filter(),
+                session_filter in filter(session_tag().boxed()), app_filter in filter(app_selector().boxed()),
                 allow_guest_access in proptest::bool::weighted(0.3), window in window()) -> Policy {
         Policy { uuid, status, priority, action, policy_type, session_filter, app_filter, allow_guest_access, window }
     }
 }
 
 prop_compose! {
-    fn snapshot()(users in proptest::collection::vec(user(), 0..=8),
+    fn snapshot()(users in proptest::collection::vec(user(), 1..=8),
                   groups in proptest::collection::vec(group(), 0..=6),
-                  apps in proptest::collection::vec(app(), 0..=5),
+                  apps in proptest::collection::vec(app(), 1..=5),
                   accesses in proptest::collection::vec(access(), 0..=8),
                   policies in proptest::collection::vec(policy(), 0..=14)) -> Snapshot {
         Snapshot { users, groups, apps, accesses, policies }
@@ -440,10 +474,24 @@ fn sessions() -> impl Strategy<Value = Vec<(Vec<String>, i64)>> {
     proptest::collection::vec((attrs, 0i64..22), 1..=3)
 }
 
-fn principals() -> Vec<Principal<'static>> {
-    let mut all: Vec<Principal<'static>> = USERS.iter().map(|u| Principal::User(u)).collect();
+/// The snapshot's users (each once), a stranger and a guest.
+fn principals(snap: &Snapshot) -> Vec<Principal<'_>> {
+    let mut all: Vec<Principal<'_>> = firsts(&snap.users, |u| &u.uuid)
+        .into_iter()
+        .map(|u| Principal::User(&u.uuid))
+        .collect();
     all.push(Principal::User("stranger"));
     all.push(Principal::Guest);
+    all
+}
+
+/// The snapshot's apps (each once) and an unknown one.
+fn apps(snap: &Snapshot) -> Vec<&str> {
+    let mut all: Vec<&str> = firsts(&snap.apps, |a| &a.uuid)
+        .into_iter()
+        .map(|a| a.uuid.as_str())
+        .collect();
+    all.push("nowhere");
     all
 }
 
@@ -456,8 +504,8 @@ proptest! {
     fn index_agrees_with_the_reference(snap in snapshot(), sessions in sessions()) {
         let index = Index::build(&snap);
         let reference = Reference::new(&snap);
-        for who in principals() {
-            for app in APPS.iter().copied().chain(["nowhere"]) {
+        for who in principals(&snap) {
+            for app in apps(&snap) {
                 for (attrs, now) in &sessions {
                     let want = reference.decide(who, app, attrs, *now);
                     let got = index.decide(who, app, attrs, *now);
@@ -477,8 +525,8 @@ proptest! {
     #[test]
     fn matching_policies_are_totally_ordered(snap in snapshot(), sessions in sessions()) {
         let index = Index::build(&snap);
-        for who in principals() {
-            for app in APPS {
+        for who in principals(&snap) {
+            for app in apps(&snap) {
                 for (attrs, now) in &sessions {
                     let list = index.matching_policies(who, app, attrs, *now);
                     for w in list.windows(2) {
