@@ -42,6 +42,7 @@ fn all_routes() -> OpenApiRouter<AppState> {
         .merge(routes::system::router())
         .merge(routes::edge::router())
         .merge(routes::jobs::router())
+        .merge(routes::optix::router())
 }
 
 /// The OpenAPI document of every operation the server has.

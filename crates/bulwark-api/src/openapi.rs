@@ -26,6 +26,7 @@ security_admin (16) < admin (4) < super_admin (5).",
         (name = "identity", description = "Edge: accounts, users, groups, tokens, login, integrations"),
         (name = "access", description = "Edge: apps, access rules, policies, posture, devices, connectors"),
         (name = "data", description = "Edge: audit events, blobs, datasets, exports"),
+        (name = "iac", description = "Optix: IaC template scanning; Bulwark: IaC policies"),
         (name = "jobs", description = "Bulwark: background jobs"),
         (name = "system", description = "Health, metrics, caller identity"),
     )

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
+use bulwark_core::iac::IacService;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
 use bulwark_core::resources::ResourceService;
@@ -46,6 +47,7 @@ pub struct AppState {
     pub audit: Arc<AuditService>,
     pub jobs: Arc<JobService>,
     pub resources: Arc<ResourceService>,
+    pub iac: Arc<IacService>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -64,6 +66,7 @@ impl AppState {
             audit: Arc::new(AuditService::new(store.clone())),
             jobs: Arc::new(JobService::new(store.clone(), registry)),
             resources: Arc::new(ResourceService::new(store.clone())),
+            iac: Arc::new(IacService::new(store.clone())),
             store,
             auth,
             config: Arc::new(config),

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod clock;
 pub mod crypto;
 pub mod error;
+pub mod iac;
 pub mod identity;
 pub mod jobs;
 pub mod model;

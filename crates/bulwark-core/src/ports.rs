@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::Result;
 use crate::model::{
-    Account, ApiToken, AuditEvent, AuditQuery, Job, JobAttempt, JobState, NewJob, ObjectFilter,
-    Session, StoredObject,
+    Account, ApiToken, AuditEvent, AuditQuery, IacScan, Job, JobAttempt, JobState, NewJob,
+    ObjectFilter, Session, StoredObject,
 };
 
 /// Which SQL engine a store runs on.
@@ -148,6 +148,17 @@ pub trait ObjectRepo: Send + Sync {
     ) -> Result<Vec<StoredObject>>;
 }
 
+/// IaC scans and their uploaded files.
+#[async_trait]
+pub trait IacRepo: Send + Sync {
+    async fn insert_iac_scan(&self, scan: &IacScan, files: &[(String, Vec<u8>)]) -> Result<()>;
+    async fn get_iac_scan(&self, account_id: Uuid, id: Uuid) -> Result<Option<IacScan>>;
+    async fn iac_scan_files(&self, account_id: Uuid, id: Uuid) -> Result<Vec<(String, Vec<u8>)>>;
+    /// Records the status, report and error of a scan; the uploaded files are dropped
+    /// once the scan is finished.
+    async fn update_iac_scan(&self, scan: &IacScan) -> Result<()>;
+}
+
 /// Liveness of the store.
 #[async_trait]
 pub trait HealthRepo: Send + Sync {
@@ -157,7 +168,15 @@ pub trait HealthRepo: Send + Sync {
 
 /// Everything storage offers, as one object the services can share.
 pub trait Store:
-    HealthRepo + AccountRepo + ObjectRepo + TokenRepo + SessionRepo + AuditRepo + JobRepo + 'static
+    HealthRepo
+    + AccountRepo
+    + ObjectRepo
+    + IacRepo
+    + TokenRepo
+    + SessionRepo
+    + AuditRepo
+    + JobRepo
+    + 'static
 {
     /// The SQL engine behind this store.
     fn backend(&self) -> Backend;

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod error;
+mod iac;
 mod jobs;
 mod objects;
 mod rows;

@@ -26,9 +26,10 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<SqlStore> {
 }
 
 /// Every job kind this build can run.
-pub fn registry() -> JobRegistry {
+pub fn registry(store: Arc<dyn Store>) -> JobRegistry {
     let mut r = JobRegistry::new();
     register_diagnostics(&mut r);
+    bulwark_core::iac::register_jobs(&mut r, store);
     r
 }
 
@@ -95,7 +96,7 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         &master,
         cfg.session_ttl_sec,
     )?);
-    let registry = Arc::new(registry());
+    let registry = Arc::new(registry(store.clone()));
     let api_cfg = ApiConfig {
         public_url: cfg.public_url(),
         allowed_redirect_origins: cfg.allowed_redirect_origins.clone(),
@@ -153,10 +154,10 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
-    let store = Arc::new(open_store(&cfg).await?);
+    let store: Arc<dyn Store> = Arc::new(open_store(&cfg).await?);
     let w = Worker::new(
-        store,
-        Arc::new(registry()),
+        store.clone(),
+        Arc::new(registry(store)),
         WorkerConfig {
             id: worker_id(args.id),
             concurrency: args.concurrency.unwrap_or(cfg.worker_concurrency),

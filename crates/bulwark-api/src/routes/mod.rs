@@ -3,4 +3,5 @@
 
 pub mod edge;
 pub mod jobs;
+pub mod optix;
 pub mod system;

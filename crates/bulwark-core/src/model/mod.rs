@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod iac;
 mod job;
 mod object;
 mod session;
@@ -10,6 +11,7 @@ mod token;
 
 pub use account::Account;
 pub use audit::{AuditEvent, AuditQuery};
+pub use iac::IacScan;
 pub use job::{Job, JobAttempt, JobState, NewJob};
 pub use object::{ObjectFilter, StoredObject};
 pub use session::{LoginType, Session};

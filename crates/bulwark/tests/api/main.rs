@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod config;
+mod iac_api;
 mod iac_cli;
 mod identity;
 mod jobs;

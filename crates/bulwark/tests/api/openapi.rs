@@ -33,6 +33,26 @@ const IMPLEMENTED: &[(&str, &str, &str)] = &[
     ("get", "/edge/v1/users/{uuid}", "GetUser"),
     ("patch", "/edge/v1/users/{uuid}", "UpdateUser"),
     ("delete", "/edge/v1/users/{uuid}", "DeleteUser"),
+    ("post", "/api/v1/iac/scan", "UploadIacTemplatesForScanning"),
+    ("get", "/api/v1/iac/scan/status", "GetIacScanStatus"),
+    (
+        "get",
+        "/api/v1/iac/scan/detailedReport",
+        "GetIacScanDetailedReport",
+    ),
+    ("get", "/bulwark/v1/iac/policies", "QueryIacPolicies"),
+    ("post", "/bulwark/v1/iac/policies", "CreateIacPolicy"),
+    ("get", "/bulwark/v1/iac/policies/{uuid}", "GetIacPolicy"),
+    (
+        "patch",
+        "/bulwark/v1/iac/policies/{uuid}",
+        "UpdateIacPolicy",
+    ),
+    (
+        "delete",
+        "/bulwark/v1/iac/policies/{uuid}",
+        "DeleteIacPolicy",
+    ),
     ("get", "/healthz", "Healthz"),
     ("get", "/metrics", "Metrics"),
 ];

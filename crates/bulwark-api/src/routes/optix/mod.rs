@@ -1,0 +1,12 @@
+//! The Optix surface (`/api/v1`): paths, parameters and messages exactly as the seed.
+
+pub mod iac;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Every Optix operation implemented so far.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(iac::router())
+}
