@@ -40,6 +40,36 @@ pub struct IacScanArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub submit: SubmitArgs,
+}
+
+/// `--submit`: scan on a Bulwark server instead of locally.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Send the files to a server (`POST /api/v1/iac/scan`) and report its findings.
+    #[arg(long)]
+    pub submit: bool,
+    /// Server base URL.
+    #[arg(long, env = "BULWARK_SERVER", default_value = "http://127.0.0.1:8080")]
+    pub server: String,
+    /// API token for the server.
+    #[arg(long, env = "BULWARK_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Scan against this IaC policy of the account.
+    #[arg(long)]
+    pub policy_name: Option<String>,
+    /// Save the findings as alerts of the account (needs the four provenance flags).
+    #[arg(long)]
+    pub save_results: bool,
+    #[arg(long, default_value = "")]
+    pub repo_url: String,
+    #[arg(long, default_value = "")]
+    pub branch: String,
+    #[arg(long, default_value = "")]
+    pub committer_name: String,
+    #[arg(long, default_value = "")]
+    pub committer_email: String,
 }
 
 fn load_input(path: &std::path::Path, limits: &Limits) -> anyhow::Result<ScanInput> {
@@ -111,6 +141,9 @@ pub fn scan(args: IacScanArgs) -> anyhow::Result<ExitCode> {
     }
     let limits = Limits::default();
     let input = load_input(&args.path, &limits)?;
+    if args.submit.submit {
+        return crate::iac_submit::submit(&args, &input, format, threshold);
+    }
 
     let show_bar = !args.quiet && std::io::stderr().is_terminal() && input.files().len() > 20;
     let bar = show_bar.then(|| {

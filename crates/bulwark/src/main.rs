@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod config;
 mod iac;
+mod iac_submit;
 mod serve;
 
 use clap::Parser;

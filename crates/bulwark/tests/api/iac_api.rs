@@ -312,3 +312,143 @@ async fn policies_select_rules_and_saved_results_become_alerts() {
         .len();
     assert_eq!(n, 1);
 }
+
+fn tar_gz(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut builder = tar::Builder::new(enc);
+    for (path, data) in entries {
+        let mut header = tar::Header::new_old();
+        // Written raw so the test can build the hostile names `append_data` refuses.
+        let name = &mut header.as_old_mut().name;
+        name[..path.len()].copy_from_slice(path.as_bytes());
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_cksum();
+        builder.append(&header, data.as_slice()).unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+#[tokio::test]
+async fn archives_are_unpacked_safely() {
+    let env = Env::new().await;
+    let key = env.token("acme", "analyst").await;
+    let srv = env.serve().await;
+
+    let good = tar_gz(&[
+        ("infra/main.tf", BAD_TF.as_bytes().to_vec()),
+        ("app/Dockerfile", BAD_DOCKERFILE.as_bytes().to_vec()),
+    ]);
+    let (s, body) = upload(&srv, &key, &[("repo.tar.gz", &good)], &[("async", "false")]).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, rep) = srv
+        .get(
+            &format!(
+                "/api/v1/iac/scan/detailedReport?scan_id={}",
+                body["scan_id"].as_str().unwrap()
+            ),
+            &key,
+        )
+        .await;
+    let files: Vec<&str> = rep["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["fileName"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"infra/main.tf") && files.contains(&"app/Dockerfile"),
+        "{files:?}"
+    );
+
+    let traversal = tar_gz(&[("../../etc/cron.d/evil.tf", BAD_TF.as_bytes().to_vec())]);
+    let (s, body) = upload(
+        &srv,
+        &key,
+        &[("evil.tar.gz", &traversal)],
+        &[("async", "false")],
+    )
+    .await;
+    assert_eq!(s, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Proper arguments not provided"),
+        "{body}"
+    );
+
+    // 40 MiB of zeros compress to a few KiB: the per-file cap stops it while unpacking.
+    let bomb = tar_gz(&[("big.tf", vec![0u8; 40 * 1024 * 1024])]);
+    assert!(bomb.len() < 1024 * 1024);
+    let (s, body) = upload(&srv, &key, &[("bomb.tar.gz", &bomb)], &[("async", "false")]).await;
+    assert_eq!(s, 400, "{body}");
+    let (s, _) = upload(
+        &srv,
+        &key,
+        &[("garbage.tar.gz", b"definitely not gzip")],
+        &[("async", "false")],
+    )
+    .await;
+    assert_eq!(s, 400);
+}
+
+#[tokio::test]
+async fn cli_submit_scans_on_the_server() {
+    let env = Env::new().await;
+    let key = env.token("acme", "analyst").await;
+    let srv = env.serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), BAD_TF).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "iac",
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--submit",
+            "--server",
+            &srv.base,
+            "--api-key",
+            &key,
+        ];
+        args.extend_from_slice(extra);
+        std::process::Command::new(crate::support::BIN)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["report"]["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["resource"] == "aws_security_group.ssh")
+    );
+    let out = run(&["--fail-on", "none"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("aws_security_group.ssh"));
+    let bad = std::process::Command::new(crate::support::BIN)
+        .args([
+            "iac",
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--submit",
+            "--server",
+            &srv.base,
+            "--api-key",
+            "0b9f3a51-2f3c-4d5e-8f70-1a2b3c4d5e6f",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Unauthorized access or ApiKey expired"));
+}

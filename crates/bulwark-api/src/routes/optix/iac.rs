@@ -6,8 +6,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bulwark_core::DomainError;
-use bulwark_core::iac::{IAC_POLICIES, PROPER_ARGUMENTS, SubmitScan, summary};
+use bulwark_core::iac::{IAC_POLICIES, PROPER_ARGUMENTS, SubmitScan};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detailed_report))
         .routes(routes!(query_policies, create_policy))
         .routes(routes!(get_policy, update_policy, delete_policy))
+        .routes(routes!(query_alerts))
+        .routes(routes!(get_alert, delete_alert))
 }
 
 /// The multipart form of `POST /api/v1/iac/scan` (for the OpenAPI document).
@@ -231,7 +232,6 @@ async fn detailed_report(
     AppQuery(q): AppQuery<ScanIdParam>,
 ) -> Result<Json<DetailedReport>, ApiError> {
     let (id, report) = st.iac.report(&p, q.id()?).await?;
-    let _ = summary(report.as_ref());
     let alerts = report
         .as_ref()
         .and_then(|r| r.get("findings"))
@@ -355,8 +355,32 @@ async fn update_policy(
     .await
 }
 
-#[allow(
-    dead_code,
-    reason = "keeps DomainError in scope for future per-field checks"
-)]
-fn _unused(_: DomainError) {}
+/// An alert (the Optix alert object; IaC findings saved to the account are alerts with
+/// `source` = `iac`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AlertDto {
+    #[serde(rename = "alertId")]
+    pub alert_id: String,
+    #[serde(rename = "policyLabel")]
+    pub policy_label: String,
+    #[serde(rename = "alertDetails")]
+    pub alert_details: String,
+    pub state: String,
+    pub provider: String,
+    #[serde(rename = "ruleResult")]
+    #[schema(value_type = Object)]
+    pub rule_result: Value,
+}
+
+/// `{"alerts": [...]}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AlertList {
+    pub alerts: Vec<AlertDto>,
+}
+
+crate::edge_crud! {
+    kind: bulwark_core::iac::ALERTS, dto: AlertDto, tag: "iac", list_key: "alerts", list_dto: AlertList,
+    query: (query_alerts, "/bulwark/v1/alerts", "QueryAlerts", "Query alerts (beyond the seed: the account's raw alert store)"),
+    get: (get_alert, "/bulwark/v1/alerts/{uuid}", "GetAlert", "Get an alert"),
+    delete: (delete_alert, "DeleteAlert", "Delete an alert (status DELETED)")
+}
