@@ -54,15 +54,15 @@ pub fn redact_body(body: &[u8], content_type: &str) -> String {
     if body.is_empty() {
         return String::new();
     }
-    if content_type.starts_with("application/json") {
-        if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
-            redact(&mut v);
-            let s = v.to_string();
-            if s.len() <= 16 * 1024 {
-                return s;
-            }
-            return format!("<json body, {} bytes>", body.len());
+    if content_type.starts_with("application/json")
+        && let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body)
+    {
+        redact(&mut v);
+        let s = v.to_string();
+        if s.len() <= 16 * 1024 {
+            return s;
         }
+        return format!("<json body, {} bytes>", body.len());
     }
     format!(
         "<{} body, {} bytes>",
@@ -97,12 +97,12 @@ impl AuditService {
     /// Events of the caller's account in `[start, end)`, newest first.
     pub async fn query(&self, caller: &Principal, q: AuditQuery) -> Result<Vec<AuditEvent>> {
         caller.require(Role::ReadOnly)?;
-        if let Some(end) = q.end_time {
-            if end < q.start_time {
-                return Err(DomainError::invalid(
-                    "`end_time` must not be before `start_time`",
-                ));
-            }
+        if let Some(end) = q.end_time
+            && end < q.start_time
+        {
+            return Err(DomainError::invalid(
+                "`end_time` must not be before `start_time`",
+            ));
         }
         self.store.query_audit(caller.account_id, &q).await
     }

@@ -73,6 +73,17 @@ pub trait AuditRepo: Send + Sync {
     async fn get_audit(&self, account_id: Uuid, uuid: Uuid) -> Result<Option<AuditEvent>>;
 }
 
+/// How an attempt ended, for [`JobRepo::finish`].
+#[derive(Debug, Clone)]
+pub struct JobOutcome<'a> {
+    /// `Done`, `Queued` (retry at `retry_at`) or `Failed`.
+    pub next: JobState,
+    pub result: Option<&'a serde_json::Value>,
+    pub error: Option<&'a str>,
+    pub retry_at: i64,
+    pub now: i64,
+}
+
 /// The persistent job queue.
 #[async_trait]
 pub trait JobRepo: Send + Sync {
@@ -89,19 +100,9 @@ pub trait JobRepo: Send + Sync {
     ) -> Result<Option<Job>>;
     /// Extends the lease of a job this worker still holds.
     async fn heartbeat(&self, id: Uuid, worker: &str, lease_until: i64) -> Result<bool>;
-    /// Ends the current attempt. `next` is the new state: `Done` (with `result`),
-    /// `Queued` at `retry_at` (with `error`), or `Failed` (with `error`). Returns false
-    /// when the worker no longer holds the job (its lease expired and it was taken).
-    async fn finish(
-        &self,
-        id: Uuid,
-        worker: &str,
-        next: JobState,
-        result: Option<&serde_json::Value>,
-        error: Option<&str>,
-        retry_at: i64,
-        now: i64,
-    ) -> Result<bool>;
+    /// Ends the current attempt. Returns false when the worker no longer holds the job
+    /// (its lease expired and it was taken).
+    async fn finish(&self, id: Uuid, worker: &str, outcome: &JobOutcome<'_>) -> Result<bool>;
     async fn get_job(&self, account_id: Uuid, id: Uuid) -> Result<Option<Job>>;
     async fn list_jobs(
         &self,

@@ -183,18 +183,17 @@ impl ResourceService {
             }
         }
         let stored = Self::to_stored(kind, doc, uuid, now, now)?;
-        if let Some(key) = &stored.unique_key {
-            if self
+        if let Some(key) = &stored.unique_key
+            && self
                 .store
                 .get_object_by_key(caller.account_id, kind.kind, key)
                 .await?
                 .is_some()
-            {
-                return Err(DomainError::Conflict(format!(
-                    "a {} named `{key}` already exists",
-                    kind.what
-                )));
-            }
+        {
+            return Err(DomainError::Conflict(format!(
+                "a {} named `{key}` already exists",
+                kind.what
+            )));
         }
         self.store
             .insert_object(caller.account_id, kind.kind, &stored)
@@ -254,13 +253,13 @@ impl ResourceService {
     ) -> Result<Map<String, Value>> {
         caller.require(kind.write_role)?;
         let current = self.get_stored(caller, kind, uuid).await?;
-        if let Some(expected) = expected_update_time.filter(|t| *t != 0) {
-            if expected != current.update_time {
-                return Err(DomainError::Conflict(format!(
-                    "the {} was modified since `expected_update_time` {expected} (now {})",
-                    kind.what, current.update_time
-                )));
-            }
+        if let Some(expected) = expected_update_time.filter(|t| *t != 0)
+            && expected != current.update_time
+        {
+            return Err(DomainError::Conflict(format!(
+                "the {} was modified since `expected_update_time` {expected} (now {})",
+                kind.what, current.update_time
+            )));
         }
         let mut doc = current.doc.clone();
         for attr in attributes_to_delete {
@@ -287,20 +286,18 @@ impl ResourceService {
             doc.insert("updater_display_name".into(), json!(caller.display_name));
         }
         let stored = Self::to_stored(kind, doc, uuid, current.create_time, now)?;
-        if stored.unique_key != current.unique_key {
-            if let Some(key) = &stored.unique_key {
-                if self
-                    .store
-                    .get_object_by_key(caller.account_id, kind.kind, key)
-                    .await?
-                    .is_some()
-                {
-                    return Err(DomainError::Conflict(format!(
-                        "a {} named `{key}` already exists",
-                        kind.what
-                    )));
-                }
-            }
+        if stored.unique_key != current.unique_key
+            && let Some(key) = &stored.unique_key
+            && self
+                .store
+                .get_object_by_key(caller.account_id, kind.kind, key)
+                .await?
+                .is_some()
+        {
+            return Err(DomainError::Conflict(format!(
+                "a {} named `{key}` already exists",
+                kind.what
+            )));
         }
         if !self
             .store

@@ -57,12 +57,12 @@ impl TokenService {
     /// Creates a token; returns it with its secret, which is not kept.
     pub async fn create(&self, caller: &Principal, req: CreateToken) -> Result<(ApiToken, String)> {
         caller.require(Role::User)?;
-        if let Some(acct) = req.account_name.as_deref().filter(|a| !a.is_empty()) {
-            if acct != caller.account_name {
-                return Err(DomainError::forbidden(
-                    "tokens can only be created in the caller's account",
-                ));
-            }
+        if let Some(acct) = req.account_name.as_deref().filter(|a| !a.is_empty())
+            && acct != caller.account_name
+        {
+            return Err(DomainError::forbidden(
+                "tokens can only be created in the caller's account",
+            ));
         }
         let role = req.role.unwrap_or(caller.role);
         if role == Role::None {

@@ -1,4 +1,6 @@
-//! Prints a query's canonical form and its SQL: `cargo run --example show -- 'query'`.
+//! Prints a query's canonical form and its SQL for both dialects, or the
+//! parse error: `cargo run --example show -- 'tags.name:prod* or size>10'`.
+
 use bulwark_query::{Dialect, SqlOptions, parse};
 
 fn main() {

@@ -29,7 +29,11 @@ impl Display for Expr {
             ExprKind::Or(items) => join(f, items, " or ", |e| matches!(e.kind, ExprKind::Or(_))),
             ExprKind::Not(inner) => {
                 f.write_str("not ")?;
-                write_child(f, inner, matches!(inner.kind, ExprKind::And(_) | ExprKind::Or(_)))
+                write_child(
+                    f,
+                    inner,
+                    matches!(inner.kind, ExprKind::And(_) | ExprKind::Or(_)),
+                )
             }
             ExprKind::MatchAll => f.write_char('*'),
             ExprKind::FullText(lit) => write_value(f, &lit.value, Position::Bare),
@@ -54,11 +58,7 @@ fn join(
 }
 
 fn write_child(f: &mut Formatter<'_>, e: &Expr, parens: bool) -> fmt::Result {
-    if parens {
-        write!(f, "({e})")
-    } else {
-        e.fmt(f)
-    }
+    if parens { write!(f, "({e})") } else { e.fmt(f) }
 }
 
 impl Display for FieldTerm {
@@ -121,7 +121,10 @@ enum Position {
 /// Characters that need no escape in an unquoted word.
 fn is_plain_char(c: char, pos: Position) -> bool {
     c.is_alphanumeric()
-        || matches!(c, '-' | '_' | '.' | '@' | '/' | '#' | '$' | '+' | '\'' | ',' | ';' | '&' | '%')
+        || matches!(
+            c,
+            '-' | '_' | '.' | '@' | '/' | '#' | '$' | '+' | '\'' | ',' | ';' | '&' | '%'
+        )
         || (c == ':' && pos == Position::Field)
 }
 

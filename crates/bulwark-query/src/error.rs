@@ -100,7 +100,9 @@ pub enum ErrorKind {
     #[error("expected a character after `\\`, found end of input")]
     DanglingEscape,
     /// A `"` in the middle of a word.
-    #[error("unexpected `\"` inside a word; put a space before the quoted text or escape it as `\\\"`")]
+    #[error(
+        "unexpected `\"` inside a word; put a space before the quoted text or escape it as `\\\"`"
+    )]
     QuoteInWord,
     /// A `)` that closes nothing.
     #[error("`)` has no matching `(`")]
@@ -227,7 +229,10 @@ impl fmt::Display for Expected {
             Expected::RangeBound => f.write_str("a number, a date or `*` as range bound"),
             Expected::RangeTo => f.write_str("`TO` between the range bounds"),
             Expected::RangeClose { column } => {
-                write!(f, "`]` or `}}` to close the range opened at column {column}")
+                write!(
+                    f,
+                    "`]` or `}}` to close the range opened at column {column}"
+                )
             }
             Expected::CloseParen { column } => write!(f, "`)` to close the `(` at column {column}"),
             Expected::FieldName { after } => write!(f, "a field name after `{after}`"),

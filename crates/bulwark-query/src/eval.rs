@@ -37,7 +37,11 @@ impl Expr {
 /// transparent: wherever the walk meets an array (before, between or after
 /// the keys) it continues with every element, at any nesting depth. The
 /// values tested are never arrays.
-pub(crate) fn any_at_path(doc: &Json, path: &[String], mut test: impl FnMut(&Json) -> bool) -> bool {
+pub(crate) fn any_at_path(
+    doc: &Json,
+    path: &[String],
+    mut test: impl FnMut(&Json) -> bool,
+) -> bool {
     // An explicit stack, so deeply nested documents cannot overflow the
     // call stack.
     let mut stack = vec![(doc, 0usize)];
@@ -103,8 +107,12 @@ fn condition(cond: &Condition, v: &Json) -> bool {
         // A range without bounds (only in hand-built trees) matches nothing.
         Condition::Range(Range { lower, upper }) => {
             (lower.is_some() || upper.is_some())
-                && lower.as_ref().is_none_or(|end| compare(end.op(true), &end.bound, v))
-                && upper.as_ref().is_none_or(|end| compare(end.op(false), &end.bound, v))
+                && lower
+                    .as_ref()
+                    .is_none_or(|end| compare(end.op(true), &end.bound, v))
+                && upper
+                    .as_ref()
+                    .is_none_or(|end| compare(end.op(false), &end.bound, v))
         }
     }
 }

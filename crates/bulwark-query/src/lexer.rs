@@ -401,7 +401,10 @@ mod tests {
         assert_eq!(word("ab)cd", WordCtx::Term), ("ab".into(), 2));
         assert_eq!(word("a:b]c", WordCtx::Term), ("a:b]c".into(), 5));
         assert_eq!(word("5]", WordCtx::RangeBound), ("5".into(), 1));
-        assert_eq!(word("my bucket , x", WordCtx::Filter), ("my bucket".into(), 10));
+        assert_eq!(
+            word("my bucket , x", WordCtx::Filter),
+            ("my bucket".into(), 10)
+        );
         assert_eq!(word(r"a\ b c", WordCtx::Term), ("a b".into(), 4));
         assert_eq!(word(r"x\ ;", WordCtx::Filter), ("x ".into(), 3));
     }

@@ -83,7 +83,7 @@ pub use error::{ErrorKind, Expected, Found, ParseError};
 pub use filters::parse_filters;
 pub use parser::parse;
 pub use sql::{
-    Column, ColumnKind, ColumnMap, Dialect, FieldMap, SqlFragment, SqlOptions, SqlParam,
+    Column, ColumnKind, ColumnMap, Dialect, FieldMap, RowSource, SqlFragment, SqlOptions, SqlParam,
 };
 
 /// How deeply parentheses and `not` may nest. Keeps parsing, evaluation and

@@ -19,7 +19,10 @@ pub(crate) enum Classified {
 /// Reads an unquoted word. Escaped characters are always literal text: an
 /// escape anywhere turns off number, date, boolean and keyword readings.
 pub(crate) fn classify(word: &Word) -> PResult<Classified> {
-    let has_wildcard = word.chars.iter().any(|(c, esc)| !esc && (*c == '*' || *c == '?'));
+    let has_wildcard = word
+        .chars
+        .iter()
+        .any(|(c, esc)| !esc && (*c == '*' || *c == '?'));
     if has_wildcard {
         if word.chars == [('*', false)] {
             return Ok(Classified::Star);
@@ -181,7 +184,11 @@ pub(crate) fn parse_date(text: &str) -> Option<Result<Date, ErrorKind>> {
                 i += 3;
             }
             if fields.len() == 4 && b.get(i) == Some(&b'.') {
-                let digits = b.iter().skip(i + 1).take_while(|d| d.is_ascii_digit()).count();
+                let digits = b
+                    .iter()
+                    .skip(i + 1)
+                    .take_while(|d| d.is_ascii_digit())
+                    .count();
                 if digits == 0 {
                     return None;
                 }
@@ -226,14 +233,18 @@ fn is_utc_offset(b: &[u8]) -> bool {
     let d = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     match b.len() {
         2 | 4 => d(b),
-        5 => b.get(2) == Some(&b':') && d(b.get(..2).unwrap_or(&[])) && d(b.get(3..).unwrap_or(&[])),
+        5 => {
+            b.get(2) == Some(&b':') && d(b.get(..2).unwrap_or(&[])) && d(b.get(3..).unwrap_or(&[]))
+        }
         _ => false,
     }
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -311,9 +322,10 @@ impl Pattern {
             .iter()
             .flat_map(|part| -> Vec<Tok> {
                 match part {
-                    PatternPart::Literal(s) => {
-                        s.chars().map(|c| Tok::Char(c.to_ascii_lowercase())).collect()
-                    }
+                    PatternPart::Literal(s) => s
+                        .chars()
+                        .map(|c| Tok::Char(c.to_ascii_lowercase()))
+                        .collect(),
                     PatternPart::AnyString => vec![Tok::AnyString],
                     PatternPart::AnyChar => vec![Tok::AnyChar],
                 }
@@ -376,8 +388,14 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(parse_number("42").unwrap().unwrap().value, NumberValue::Int(42));
-        assert_eq!(parse_number("-0.5e1").unwrap().unwrap().value, NumberValue::Float(-5.0));
+        assert_eq!(
+            parse_number("42").unwrap().unwrap().value,
+            NumberValue::Int(42)
+        );
+        assert_eq!(
+            parse_number("-0.5e1").unwrap().unwrap().value,
+            NumberValue::Float(-5.0)
+        );
         assert_eq!(
             parse_number("99999999999999999999").unwrap().unwrap().value,
             NumberValue::Float(1e20)
@@ -394,9 +412,18 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(date("2024-02-29").key(), "2024-02-29");
-        assert_eq!(date("2024-02-29T10:11:12.5Z").key(), "2024-02-29T10:11:12.5");
+        assert_eq!(
+            date("2024-02-29T10:11:12.5Z").key(),
+            "2024-02-29T10:11:12.5"
+        );
         assert_eq!(date("2024-01").key(), "2024-01");
-        for text in ["2024", "2024-1-01", "2024-01-01-backup", "2024-01-01T", "2024-01-01T10:00:00."] {
+        for text in [
+            "2024",
+            "2024-1-01",
+            "2024-01-01-backup",
+            "2024-01-01T",
+            "2024-01-01T10:00:00.",
+        ] {
             assert!(parse_date(text).is_none(), "{text}");
         }
         let reason = |s: &str| match parse_date(s).unwrap().unwrap_err() {
@@ -405,13 +432,27 @@ mod tests {
         };
         assert_eq!(reason("2024-13"), "month must be between 01 and 12");
         assert_eq!(reason("2024-00-10"), "month must be between 01 and 12");
-        assert_eq!(reason("2023-02-29"), "day must be between 01 and 28 in 2023-02");
-        assert_eq!(reason("2024-04-31"), "day must be between 01 and 30 in 2024-04");
-        assert_eq!(reason("2024-01-01T24"), "hour must be between 00 and 23");
-        assert_eq!(reason("2024-01-01T10:60"), "minute must be between 00 and 59");
-        assert_eq!(reason("2024-01-01T10:00:61"), "second must be between 00 and 59");
         assert_eq!(
-            parse_date("2024-01-01T10:00:00+02:00").unwrap().unwrap_err(),
+            reason("2023-02-29"),
+            "day must be between 01 and 28 in 2023-02"
+        );
+        assert_eq!(
+            reason("2024-04-31"),
+            "day must be between 01 and 30 in 2024-04"
+        );
+        assert_eq!(reason("2024-01-01T24"), "hour must be between 00 and 23");
+        assert_eq!(
+            reason("2024-01-01T10:60"),
+            "minute must be between 00 and 59"
+        );
+        assert_eq!(
+            reason("2024-01-01T10:00:61"),
+            "second must be between 00 and 59"
+        );
+        assert_eq!(
+            parse_date("2024-01-01T10:00:00+02:00")
+                .unwrap()
+                .unwrap_err(),
             ErrorKind::DateOffset("2024-01-01T10:00:00+02:00".into())
         );
     }
@@ -421,9 +462,21 @@ mod tests {
         let d = date("2024-01-19T10:00Z");
         assert_eq!(d.successor(), "2024-01-19T10:01");
         assert_eq!(date("2024-01-19").successor(), "2024-01-1:");
-        assert_eq!(d.shape_glob(), "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]*");
-        assert_eq!(date("2024-01-01T10:00:00.5").shape_regex().matches("\\.").count(), 1);
-        assert_eq!(d.prefix_of("2024-01-19T10:00:59Z"), Some(&b"2024-01-19T10:00"[..]));
+        assert_eq!(
+            d.shape_glob(),
+            "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]*"
+        );
+        assert_eq!(
+            date("2024-01-01T10:00:00.5")
+                .shape_regex()
+                .matches("\\.")
+                .count(),
+            1
+        );
+        assert_eq!(
+            d.prefix_of("2024-01-19T10:00:59Z"),
+            Some(&b"2024-01-19T10:00"[..])
+        );
         assert_eq!(d.prefix_of("2024-01-19 10:00:59Z"), None);
         assert_eq!(d.prefix_of("2024-01-19"), None);
     }
@@ -438,9 +491,17 @@ mod tests {
         assert!(!prod.matches("my-prod"));
         let one = p(vec![lit("i-"), PatternPart::AnyChar, PatternPart::AnyChar]);
         assert!(one.matches("i-ab") && !one.matches("i-abc") && !one.matches("i-a"));
-        let inner = p(vec![PatternPart::AnyString, lit("a"), PatternPart::AnyString, lit("b")]);
+        let inner = p(vec![
+            PatternPart::AnyString,
+            lit("a"),
+            PatternPart::AnyString,
+            lit("b"),
+        ]);
         assert!(inner.matches("xxaxxab") && !inner.matches("xxaxxa"));
         assert!(p(vec![lit("É")]).matches("É") && !p(vec![lit("É")]).matches("é"));
-        assert_eq!(p(vec![lit("A_b%c!"), PatternPart::AnyChar]).to_like(), "a!_b!%c!!_");
+        assert_eq!(
+            p(vec![lit("A_b%c!"), PatternPart::AnyChar]).to_like(),
+            "a!_b!%c!!_"
+        );
     }
 }

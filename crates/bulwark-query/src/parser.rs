@@ -2,8 +2,8 @@
 
 use crate::MAX_DEPTH;
 use crate::ast::{
-    Bound, BoundValue, Condition, Expr, ExprKind, FieldTerm, Literal, Path, Query, Range,
-    RangeEnd, Span, Value,
+    Bound, BoundValue, Condition, Expr, ExprKind, FieldTerm, Literal, Path, Query, Range, RangeEnd,
+    Span, Value,
 };
 use crate::error::{ErrorKind, Expected, Found, PResult, ParseError, RawError};
 use crate::lexer::{
@@ -140,7 +140,11 @@ impl<'a> Parser<'a> {
             Ctx::Top => self.top_term(depth),
             Ctx::Group(path) => {
                 let condition = self.condition(path)?;
-                Ok(field_expr(path.clone(), condition, self.cur.span_from(start)))
+                Ok(field_expr(
+                    path.clone(),
+                    condition,
+                    self.cur.span_from(start),
+                ))
             }
         }
     }
@@ -183,7 +187,11 @@ impl<'a> Parser<'a> {
                     if path.segments == ["_exists_"] && !scanned.single_quoted {
                         self.cur.skip_ws();
                         let target = require_path(&mut self.cur, "_exists_:")?;
-                        return Ok(field_expr(target, Condition::Exists, self.cur.span_from(start)));
+                        return Ok(field_expr(
+                            target,
+                            Condition::Exists,
+                            self.cur.span_from(start),
+                        ));
                     }
                     self.cur.skip_ws();
                     return self.field_value(path, start, depth);
@@ -196,7 +204,9 @@ impl<'a> Parser<'a> {
                 Some('.') if self.cur.peek_second() == Some(':') => {
                     self.cur.bump();
                     return Err(RawError::unexpected(
-                        Expected::FieldName { after: format!("{field}.") },
+                        Expected::FieldName {
+                            after: format!("{field}."),
+                        },
                         self.cur.found(),
                     ));
                 }
@@ -286,7 +296,10 @@ impl<'a> Parser<'a> {
             Some('>' | '<') => {
                 let Some((op, op_span)) = scan_cmp_op(&mut self.cur) else {
                     let field = field.to_string();
-                    return Err(RawError::unexpected(Expected::Value { field }, self.cur.found()));
+                    return Err(RawError::unexpected(
+                        Expected::Value { field },
+                        self.cur.found(),
+                    ));
                 };
                 self.cur.skip_ws();
                 let bound = self.bound(self.cur.slice(op_span))?;
@@ -297,7 +310,10 @@ impl<'a> Parser<'a> {
                 let field = field.to_string();
                 let word = scan_word(&mut self.cur, WordCtx::Term)?;
                 if word.chars.is_empty() {
-                    return Err(RawError::unexpected(Expected::Value { field }, self.cur.found()));
+                    return Err(RawError::unexpected(
+                        Expected::Value { field },
+                        self.cur.found(),
+                    ));
                 }
                 match classify(&word)? {
                     Classified::Star => Ok(Condition::Exists),
@@ -321,7 +337,10 @@ impl<'a> Parser<'a> {
     fn comparison(&mut self, path: Path, start: usize) -> PResult<Expr> {
         let field = self.cur.slice(path.span).to_string();
         let Some((op, op_span)) = scan_cmp_op(&mut self.cur) else {
-            return Err(RawError::unexpected(Expected::Value { field }, self.cur.found()));
+            return Err(RawError::unexpected(
+                Expected::Value { field },
+                self.cur.found(),
+            ));
         };
         self.cur.skip_ws();
         let bound = self.bound(self.cur.slice(op_span))?;

@@ -11,8 +11,8 @@ mod node;
 use std::collections::HashMap;
 
 use crate::ast::{
-    BoundValue, Condition, Date, Expr, ExprKind, FieldTerm, Literal, NumberValue, Path, Query,
-    Range, Value,
+    BoundValue, Condition, Date, Expr, ExprKind, FieldTerm, Literal, NumberValue, Path,
+    PatternPart, Query, Range, Value,
 };
 use node::{Node, Rel, Test};
 
@@ -20,7 +20,7 @@ use node::{Node, Rel, Test};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     /// SQLite 3.38+ with the built-in JSON functions; the document column
-    /// holds JSON text (or SQLite JSONB). Placeholders are `?`.
+    /// holds JSON text. Placeholders are `?`.
     Sqlite,
     /// PostgreSQL 12+; the document column is `jsonb`. Placeholders are
     /// `$n`, numbered after [`SqlOptions::param_offset`].
@@ -51,37 +51,64 @@ pub struct SqlFragment {
 
 /// Where a field is stored in a real column instead of inside the
 /// document, so the database can use an index for it.
+///
+/// A column either sits in the document's own row (`Column::text` etc.) or,
+/// for a path that crosses arrays, in rows of another table, one per value
+/// ([`Column::in_rows`]); a term then matches if any of those rows does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     /// A trusted SQL expression naming the column, e.g. `assets.is_public`.
     pub expr: String,
     /// What the column holds.
     pub kind: ColumnKind,
+    /// For multi-valued fields, the rows that hold the values.
+    pub rows: Option<RowSource>,
+}
+
+/// The rows holding a multi-valued field's values for the current document:
+/// `FROM {from} WHERE {filter}`, both trusted SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowSource {
+    /// The table, with an alias, e.g. `asset_tags AS tg`.
+    pub from: String,
+    /// The condition tying rows to the document, e.g. `tg.asset_id = assets.id`.
+    pub filter: String,
 }
 
 impl Column {
     /// A column holding the field's string value.
     pub fn text(expr: impl Into<String>) -> Self {
-        Self {
-            expr: expr.into(),
-            kind: ColumnKind::Text,
-        }
+        Self::new(expr, ColumnKind::Text)
     }
 
     /// A column holding the field's numeric value.
     pub fn number(expr: impl Into<String>) -> Self {
-        Self {
-            expr: expr.into(),
-            kind: ColumnKind::Number,
-        }
+        Self::new(expr, ColumnKind::Number)
     }
 
     /// A column holding the field's boolean value (`0`/`1` in SQLite).
     pub fn boolean(expr: impl Into<String>) -> Self {
+        Self::new(expr, ColumnKind::Bool)
+    }
+
+    fn new(expr: impl Into<String>, kind: ColumnKind) -> Self {
         Self {
             expr: expr.into(),
-            kind: ColumnKind::Bool,
+            kind,
+            rows: None,
         }
+    }
+
+    /// Makes the column multi-valued: the values are in `expr` of the rows
+    /// `FROM from WHERE filter`, e.g.
+    /// `Column::text("tg.name").in_rows("asset_tags AS tg", "tg.asset_id = assets.id")`
+    /// for `tags.name`.
+    pub fn in_rows(mut self, from: impl Into<String>, filter: impl Into<String>) -> Self {
+        self.rows = Some(RowSource {
+            from: from.into(),
+            filter: filter.into(),
+        });
+        self
     }
 }
 
@@ -96,14 +123,16 @@ pub enum ColumnKind {
     Bool,
 }
 
-/// Maps field paths to real columns (the hook for generated columns and
-/// indexes).
+/// Maps field paths to real columns (the hook for generated columns,
+/// side tables and indexes).
 ///
-/// A mapping is only correct if, for every document, the column holds the
-/// value found at the path, or `NULL` when the path is missing or `null`;
-/// the path must never cross an array and its values must all have the
-/// column's kind. Terms the column cannot answer exactly (`field:null`)
-/// fall back to the document.
+/// A mapping is only correct if, for every document, a single-valued column
+/// holds the value found at the path, or `NULL` when the path is missing or
+/// `null` (so the path must never cross an array), and a multi-valued
+/// column's rows hold exactly the values found at the path with arrays
+/// flattened (a `null` value may be a `NULL` row or no row). All values must
+/// have the column's kind. Terms a column cannot answer exactly
+/// (`field:null`) fall back to the document.
 pub trait FieldMap {
     /// The column for `path` (the path's segments), if there is one.
     fn column(&self, path: &[String]) -> Option<Column>;
@@ -289,54 +318,120 @@ impl Writer<'_> {
             // A column cannot tell a JSON `null` from a missing field.
             .filter(|_| !tests.iter().any(|t| matches!(t, Test::Null)));
         match column {
-            Some(column) => self.tests(&Node::Column(&column), &tests),
-            None => self.walk_path(&term.path, &tests),
+            Some(column) => match &column.rows {
+                None => self.tests(&Node::Column(&column), &tests),
+                Some(rows) => {
+                    self.push(&format!(
+                        "EXISTS (SELECT 1 FROM {} WHERE ({}) AND ",
+                        rows.from, rows.filter
+                    ));
+                    self.tests(&Node::Column(&column), &tests);
+                    self.push(")");
+                }
+            },
+            None => self.field_path(&term.path, &tests),
         }
     }
 
-    /// `EXISTS` over the values at `path`, arrays flattened at every step
-    /// (the recursive walk mirrors `eval::any_at_path`).
+    /// Whether the values at `path` pass `tests`, arrays flattened at every
+    /// step (mirroring `eval::any_at_path`).
+    ///
+    /// The general form is a recursive walk. Most paths cross no array, so
+    /// plain lookups first check that neither the document, nor any prefix
+    /// of the path, nor the value is an array; then the value (or nothing,
+    /// if a lookup fails) is the only candidate and is tested directly,
+    /// about three times faster than the walk.
+    fn field_path(&mut self, path: &Path, tests: &[Test<'_>]) {
+        let doc = self.opts.doc_column;
+        let n = path.segments.len();
+        match self.opts.dialect {
+            Dialect::Sqlite if path.segments.iter().all(|s| sqlite_label_ok(s)) => {
+                // A one-row derived table holds the lookups, so the test can
+                // name them without repeating `?` placeholders.
+                self.push("(SELECT CASE WHEN bqf.ok THEN (");
+                self.tests(&Node::sqlite("bqf.t", "bqf.v"), tests);
+                self.push(") IS TRUE ELSE ");
+                self.walk_path(path, tests);
+                self.push(&format!(" END FROM (SELECT json_type({doc}) <> 'array'"));
+                for i in 1..=n {
+                    self.push(&format!(" AND coalesce(json_type({doc}, "));
+                    let prefix = path.segments.get(..i).unwrap_or(&[]);
+                    self.bind(SqlParam::Text(sqlite_path(prefix)));
+                    self.push("), '') <> 'array'");
+                }
+                let full = sqlite_path(&path.segments);
+                self.push(&format!(" AS ok, json_type({doc}, "));
+                self.bind(SqlParam::Text(full.clone()));
+                self.push(&format!(") AS t, json_extract({doc}, "));
+                self.bind(SqlParam::Text(full));
+                self.push(") AS v) AS bqf)");
+            }
+            Dialect::Sqlite => self.walk_path(path, tests),
+            Dialect::Postgres => {
+                // `$n` placeholders can repeat, so each key is bound once.
+                let keys: Vec<String> = path
+                    .segments
+                    .iter()
+                    .map(|seg| self.bind_reusable(SqlParam::Text(seg.clone())))
+                    .collect();
+                let mut value = format!("({doc})");
+                self.push(&format!("(CASE WHEN jsonb_typeof({doc}) <> 'array'"));
+                for key in &keys {
+                    value = format!("{value} -> {key}");
+                    self.push(&format!(
+                        " AND coalesce(jsonb_typeof({value}), '') <> 'array'"
+                    ));
+                }
+                self.push(" THEN (");
+                self.tests(&Node::postgres(format!("({value})")), tests);
+                self.push(") IS TRUE ELSE ");
+                self.pg_walk(&keys, doc, tests);
+                self.push(" END)");
+            }
+        }
+    }
+
+    /// The general SQLite walk: a recursive CTE over `json_each`.
     fn walk_path(&mut self, path: &Path, tests: &[Test<'_>]) {
         let doc = self.opts.doc_column;
         let depth = path.segments.len();
-        match self.opts.dialect {
-            Dialect::Sqlite => {
-                self.push(&format!(
-                    "EXISTS (WITH RECURSIVE bqw(d, t, v) AS (SELECT 0, json_type({doc}), {doc} \
-                     UNION ALL SELECT bqw.d + (bqw.t = 'object'), bqe.type, bqe.value FROM bqw, \
-                     json_each(CASE WHEN bqw.t IN ('object', 'array') THEN bqw.v END) AS bqe \
-                     WHERE bqw.t = 'array' OR (bqw.t = 'object' AND bqe.key = CASE bqw.d"
-                ));
-                for (i, seg) in path.segments.iter().enumerate() {
-                    self.push(&format!(" WHEN {i} THEN "));
-                    self.bind(SqlParam::Text(seg.clone()));
-                }
-                self.push(&format!(
-                    " END)) SELECT 1 FROM bqw WHERE bqw.d = {depth} AND bqw.t <> 'array' AND "
-                ));
-                self.tests(&node::SQLITE_WALK, tests);
-                self.push(")");
-            }
-            Dialect::Postgres => {
-                let mut key = String::from("(CASE bqw.d");
-                for (i, seg) in path.segments.iter().enumerate() {
-                    let p = self.bind_reusable(SqlParam::Text(seg.clone()));
-                    key.push_str(&format!(" WHEN {i} THEN {p}"));
-                }
-                key.push_str(" END)");
-                self.push(&format!(
-                    "EXISTS (WITH RECURSIVE bqw(d, j) AS (SELECT 0, {doc} UNION ALL \
-                     SELECT bqw.d + CASE WHEN jsonb_typeof(bqw.j) = 'object' THEN 1 ELSE 0 END, \
-                     bqe.value FROM bqw CROSS JOIN LATERAL jsonb_array_elements(CASE \
-                     WHEN jsonb_typeof(bqw.j) = 'array' THEN bqw.j \
-                     WHEN jsonb_typeof(bqw.j) = 'object' AND (bqw.j -> {key}) IS NOT NULL \
-                     THEN jsonb_build_array(bqw.j -> {key}) ELSE '[]'::jsonb END) AS bqe(value)) \
-                     SELECT 1 FROM bqw WHERE bqw.d = {depth} AND jsonb_typeof(bqw.j) <> 'array' AND "
-                ));
-                self.tests(&node::PG_WALK, tests);
-                self.push(")");
-            }
+        self.push(&format!(
+            "EXISTS (WITH RECURSIVE bqw(d, t, v) AS (SELECT 0, json_type({doc}), {doc} \
+             UNION ALL SELECT bqw.d + (bqw.t = 'object'), bqe.type, bqe.value FROM bqw, \
+             json_each(CASE WHEN bqw.t IN ('object', 'array') THEN bqw.v END) AS bqe \
+             WHERE bqw.t = 'array' OR (bqw.t = 'object' AND bqe.key = CASE bqw.d"
+        ));
+        for (i, seg) in path.segments.iter().enumerate() {
+            self.push(&format!(" WHEN {i} THEN "));
+            self.bind(SqlParam::Text(seg.clone()));
         }
+        self.push(&format!(
+            " END)) SELECT 1 FROM bqw WHERE bqw.d = {depth} AND bqw.t <> 'array' AND "
+        ));
+        self.tests(&Node::sqlite("bqw.t", "bqw.v"), tests);
+        self.push(")");
+    }
+
+    /// The general PostgreSQL walk: a recursive CTE over
+    /// `jsonb_array_elements`, with the key placeholders already bound.
+    fn pg_walk(&mut self, keys: &[String], doc: &str, tests: &[Test<'_>]) {
+        let depth = keys.len();
+        let mut key = String::from("(CASE bqw.d");
+        for (i, p) in keys.iter().enumerate() {
+            key.push_str(&format!(" WHEN {i} THEN {p}"));
+        }
+        key.push_str(" END)");
+        self.push(&format!(
+            "EXISTS (WITH RECURSIVE bqw(d, j) AS (SELECT 0, {doc} UNION ALL \
+             SELECT bqw.d + CASE WHEN jsonb_typeof(bqw.j) = 'object' THEN 1 ELSE 0 END, \
+             bqe.value FROM bqw CROSS JOIN LATERAL jsonb_array_elements(CASE \
+             WHEN jsonb_typeof(bqw.j) = 'array' THEN bqw.j \
+             WHEN jsonb_typeof(bqw.j) = 'object' AND (bqw.j -> {key}) IS NOT NULL \
+             THEN jsonb_build_array(bqw.j -> {key}) ELSE '[]'::jsonb END) AS bqe(value)) \
+             SELECT 1 FROM bqw WHERE bqw.d = {depth} AND jsonb_typeof(bqw.j) <> 'array' AND "
+        ));
+        self.tests(&Node::postgres("bqw.j"), tests);
+        self.push(")");
     }
 
     /// `EXISTS` over every value in the document (a bare term).
@@ -356,14 +451,27 @@ impl Writer<'_> {
         };
         match self.opts.dialect {
             Dialect::Sqlite => {
-                self.push(&format!("EXISTS (SELECT 1 FROM json_tree({doc}) AS bqt WHERE "));
-                self.tests(&node::SQLITE_TREE, &tests);
+                self.push(&format!(
+                    "EXISTS (SELECT 1 FROM json_tree({doc}) AS bqt WHERE "
+                ));
+                self.tests(&Node::sqlite("bqt.type", "bqt.value"), &tests);
             }
             Dialect::Postgres => {
+                // Scanning every value is slow; the document's text must
+                // contain each literal piece, which is cheaper to check first
+                // and can use a trigram index on the same expression.
+                let needles = pg_needles(&lit.value);
+                self.push("(");
+                for needle in needles {
+                    self.push(&format!("lower(({doc})::text COLLATE \"C\") LIKE "));
+                    self.bind(SqlParam::Text(format!("%{}%", like_escape(&needle))));
+                    self.push(" ESCAPE '!' AND ");
+                }
                 self.push(&format!(
                     "EXISTS (SELECT 1 FROM jsonb_path_query({doc}, 'strict $.**') AS bqt(j) WHERE "
                 ));
-                self.tests(&node::PG_TREE, &tests);
+                self.tests(&Node::postgres("bqt.j"), &tests);
+                self.push(")");
             }
         }
         self.push(")");
@@ -431,4 +539,58 @@ fn range_tests(range: &Range) -> Vec<Test<'_>> {
         (true, false) => vec![Test::Date(dates)],
         _ => Vec::new(),
     }
+}
+
+/// Whether SQLite can address `key` as a quoted path label `"key"`: its
+/// path parser ends a label at the first `"` and treats `\` specially.
+fn sqlite_label_ok(key: &str) -> bool {
+    !key.is_empty() && !key.contains(['"', '\\']) && !key.chars().any(char::is_control)
+}
+
+/// `$."a"."b"` for SQLite's path functions.
+fn sqlite_path(segments: &[String]) -> String {
+    let mut path = String::from("$");
+    for seg in segments {
+        path.push_str(".\"");
+        path.push_str(seg);
+        path.push('"');
+    }
+    path
+}
+
+/// Lowercased pieces of a bare term that any matching document's `jsonb`
+/// text must contain. `jsonb` output escapes only `"`, `\` and control
+/// characters, so a piece without them appears verbatim inside any string
+/// that contains it. Numbers give none: `1e3` also matches `1000`.
+fn pg_needles(value: &Value) -> Vec<String> {
+    let verbatim = |s: &str| !s.contains(['"', '\\']) && !s.chars().any(char::is_control);
+    let pieces: Vec<String> = match value {
+        Value::Text(text) => vec![text.clone()],
+        Value::Pattern(p) => p
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                PatternPart::Literal(lit) => Some(lit.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    pieces
+        .into_iter()
+        .filter(|piece| !piece.is_empty() && verbatim(piece))
+        .map(|piece| piece.to_ascii_lowercase())
+        .collect()
+}
+
+/// Escapes `LIKE` wildcards with `!` (the escape character used throughout).
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out
 }

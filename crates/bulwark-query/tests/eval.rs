@@ -1,16 +1,30 @@
 //! The reference semantics of `Query::matches`, construct by construct.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
 use bulwark_query::parse;
 use serde_json::{Value, json};
 
 #[track_caller]
 fn yes(query: &str, doc: &Value) {
-    assert!(parse(query).unwrap().matches(doc), "`{query}` should match {doc}");
+    assert!(
+        parse(query).unwrap().matches(doc),
+        "`{query}` should match {doc}"
+    );
 }
 
 #[track_caller]
 fn no(query: &str, doc: &Value) {
-    assert!(!parse(query).unwrap().matches(doc), "`{query}` should not match {doc}");
+    assert!(
+        !parse(query).unwrap().matches(doc),
+        "`{query}` should not match {doc}"
+    );
 }
 
 fn asset() -> Value {

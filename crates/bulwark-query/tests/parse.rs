@@ -1,6 +1,14 @@
 //! Parser tests: the tree for each construct, spans, and every error
 //! message with its position.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
 use bulwark_query::{
     Condition, ErrorKind, Expr, ExprKind, MAX_DEPTH, PatternPart, Span, Value, parse,
 };
@@ -22,13 +30,23 @@ fn sexp(e: &Expr) -> String {
             let cond = match &term.condition {
                 Condition::Exists => "exists".to_string(),
                 Condition::Equals(lit) => format!("= {}", value(&lit.value)),
-                Condition::Compare { op, bound } => format!("{} {}", op.as_str(), bound.value.raw()),
+                Condition::Compare { op, bound } => {
+                    format!("{} {}", op.as_str(), bound.value.raw())
+                }
                 Condition::Range(r) => {
                     let lo = r.lower.as_ref().map_or("*".to_string(), |e| {
-                        format!("{}{}", if e.inclusive { "[" } else { "{" }, e.bound.value.raw())
+                        format!(
+                            "{}{}",
+                            if e.inclusive { "[" } else { "{" },
+                            e.bound.value.raw()
+                        )
                     });
                     let hi = r.upper.as_ref().map_or("*".to_string(), |e| {
-                        format!("{}{}", e.bound.value.raw(), if e.inclusive { "]" } else { "}" })
+                        format!(
+                            "{}{}",
+                            e.bound.value.raw(),
+                            if e.inclusive { "]" } else { "}" }
+                        )
                     });
                     format!("range {lo} {hi}")
                 }
@@ -86,7 +104,10 @@ fn field_terms() {
     check("port:80", "(port = num:80)");
     check("ratio:-1.5e3", "(ratio = num:-1.5e3)");
     check("created:2024-01-31", "(created = date:2024-01-31)");
-    check("created:2024-01-31T10:00:00Z", "(created = date:2024-01-31T10:00:00Z)");
+    check(
+        "created:2024-01-31T10:00:00Z",
+        "(created = date:2024-01-31T10:00:00Z)",
+    );
     check("flag:FALSE", "(flag = false)");
     check("n:NULL", "(n = null)");
     check("x:*", "(x exists)");
@@ -98,7 +119,10 @@ fn field_terms() {
 #[test]
 fn quoting_and_escapes() {
     check("name:\"true\"", "(name = \"true\")");
-    check("name:\"a \\\"b\\\" \\\\ c\"", "(name = \"a \\\"b\\\" \\\\ c\")");
+    check(
+        "name:\"a \\\"b\\\" \\\\ c\"",
+        "(name = \"a \\\"b\\\" \\\\ c\")",
+    );
     check("name:a\\*b", "(name = \"a*b\")");
     check("name:a\\*b*", "(name = pat:a*b<*>)");
     check("name:\\true", "(name = \"true\")");
@@ -106,7 +130,10 @@ fn quoting_and_escapes() {
     check("name:web\\ server", "(name = \"web server\")");
     check("name:\"and\"", "(name = \"and\")");
     check("name:\"\"", "(name = \"\")");
-    check("metadata.labels.\"app.kubernetes.io/name\":web", "(metadata|labels|app.kubernetes.io/name = \"web\")");
+    check(
+        "metadata.labels.\"app.kubernetes.io/name\":web",
+        "(metadata|labels|app.kubernetes.io/name = \"web\")",
+    );
     check("\"odd key\":1", "(odd key = num:1)");
     check("\"_exists_\":1", "(_exists_ = num:1)");
 }
@@ -125,26 +152,44 @@ fn comparisons_and_ranges() {
     check("size:[10 TO 100}", "(size range [10 100})");
     check("size:[* TO 100]", "(size range * 100])");
     check("size:{10 TO *}", "(size range {10 *)");
-    check("created:[2024-01 TO 2024-03}", "(created range [2024-01 2024-03})");
+    check(
+        "created:[2024-01 TO 2024-03}",
+        "(created range [2024-01 2024-03})",
+    );
     check("size:[ 1 TO 2 ]", "(size range [1 2])");
 }
 
 #[test]
 fn boolean_structure_and_precedence() {
-    check("a:1 or b:2 and c:3", "(or (a = num:1) (and (b = num:2) (c = num:3)))");
+    check(
+        "a:1 or b:2 and c:3",
+        "(or (a = num:1) (and (b = num:2) (c = num:3)))",
+    );
     check("a:1 b:2", "(and (a = num:1) (b = num:2))");
-    check("a:1 AND b:2 Or c:3", "(or (and (a = num:1) (b = num:2)) (c = num:3))");
+    check(
+        "a:1 AND b:2 Or c:3",
+        "(or (and (a = num:1) (b = num:2)) (c = num:3))",
+    );
     check("not a:1 and b:2", "(and (not (a = num:1)) (b = num:2))");
     check("not (a:1 or b:2)", "(not (or (a = num:1) (b = num:2)))");
     check("NOT NOT a:1", "(not (not (a = num:1)))");
     check("not(a:1)", "(not (a = num:1))");
-    check("(a:1 or b:2) c:3", "(and (or (a = num:1) (b = num:2)) (c = num:3))");
+    check(
+        "(a:1 or b:2) c:3",
+        "(and (or (a = num:1) (b = num:2)) (c = num:3))",
+    );
     // Same-kind groups are flattened, so the tree is canonical.
-    check("a:1 or (b:2 or c:3)", "(or (a = num:1) (b = num:2) (c = num:3))");
+    check(
+        "a:1 or (b:2 or c:3)",
+        "(or (a = num:1) (b = num:2) (c = num:3))",
+    );
     check("((a:1))", "(a = num:1)");
     check("a:1(b:2)", "(and (a = num:1) (b = num:2))");
     // Keywords need a delimiter; these are field names and words.
-    check("order:1 android", "(and (order = num:1) (text \"android\"))");
+    check(
+        "order:1 android",
+        "(and (order = num:1) (text \"android\"))",
+    );
     check("not:1", "(not = num:1)");
     check("or.x:1", "(or|x = num:1)");
     check("not*", "(text pat:not<*>)");
@@ -152,13 +197,25 @@ fn boolean_structure_and_precedence() {
 
 #[test]
 fn field_groups() {
-    check("region:(us-east-1 or eu-west-1)", "(or (region = \"us-east-1\") (region = \"eu-west-1\"))");
+    check(
+        "region:(us-east-1 or eu-west-1)",
+        "(or (region = \"us-east-1\") (region = \"eu-west-1\"))",
+    );
     check("size:(>10 and <20)", "(and (size > 10) (size < 20))");
     check("s:(a b)", "(and (s = \"a\") (s = \"b\"))");
     check("s:(not a)", "(not (s = \"a\"))");
-    check("s:((a or b) c)", "(and (or (s = \"a\") (s = \"b\")) (s = \"c\"))");
-    check("s:(* or [1 TO 2] or \"x y\" or x:y)", "(or (s exists) (s range [1 2]) (s = \"x y\") (s = \"x:y\"))");
-    check("x:1 or s:(a or b)", "(or (x = num:1) (s = \"a\") (s = \"b\"))");
+    check(
+        "s:((a or b) c)",
+        "(and (or (s = \"a\") (s = \"b\")) (s = \"c\"))",
+    );
+    check(
+        "s:(* or [1 TO 2] or \"x y\" or x:y)",
+        "(or (s exists) (s range [1 2]) (s = \"x y\") (s = \"x:y\"))",
+    );
+    check(
+        "x:1 or s:(a or b)",
+        "(or (x = num:1) (s = \"a\") (s = \"b\"))",
+    );
 }
 
 #[test]
@@ -184,16 +241,31 @@ fn spans_point_into_the_input() {
     let q = parse(input).unwrap();
     let root = q.root.unwrap();
     assert_eq!(root.span, Span::new(0, 32));
-    let ExprKind::Or(items) = &root.kind else { panic!() };
+    let ExprKind::Or(items) = &root.kind else {
+        panic!()
+    };
     assert_eq!(items[0].span, Span::new(0, 19));
-    let ExprKind::Not(inner) = &items[0].kind else { panic!() };
+    let ExprKind::Not(inner) = &items[0].kind else {
+        panic!()
+    };
     assert_eq!(&input[inner.span.start..inner.span.end], "tags.name:prod*");
-    let ExprKind::Field(term) = &inner.kind else { panic!() };
-    assert_eq!(&input[term.path.span.start..term.path.span.end], "tags.name");
-    let Condition::Equals(lit) = &term.condition else { panic!() };
+    let ExprKind::Field(term) = &inner.kind else {
+        panic!()
+    };
+    assert_eq!(
+        &input[term.path.span.start..term.path.span.end],
+        "tags.name"
+    );
+    let Condition::Equals(lit) = &term.condition else {
+        panic!()
+    };
     assert_eq!(&input[lit.span.start..lit.span.end], "prod*");
-    let ExprKind::Field(term) = &items[1].kind else { panic!() };
-    let Condition::Compare { bound, .. } = &term.condition else { panic!() };
+    let ExprKind::Field(term) = &items[1].kind else {
+        panic!()
+    };
+    let Condition::Compare { bound, .. } = &term.condition else {
+        panic!()
+    };
     assert_eq!(&input[bound.span.start..bound.span.end], "10");
     let paren = parse(" (a:1) ").unwrap().root.unwrap();
     assert_eq!(paren.span, Span::new(1, 6));
@@ -217,46 +289,120 @@ fn check_err(input: &str, message: &str, column: usize) {
     let (msg, line, col, offset) = err(input);
     assert_eq!(msg, message, "input: `{input}`");
     assert_eq!((line, col), (1, column), "input: `{input}`: {msg}");
-    assert_eq!(offset, input.char_indices().nth(column - 1).map_or(input.len(), |(i, _)| i));
+    assert_eq!(
+        offset,
+        input
+            .char_indices()
+            .nth(column - 1)
+            .map_or(input.len(), |(i, _)| i)
+    );
 }
 
 #[test]
 fn errors_in_terms() {
-    check_err("size>", "expected a number or a date after `>`, found end of input", 6);
-    check_err("size>=abc", "expected a number or a date after `>=`, found `abc`", 7);
-    check_err("size > ", "expected a number or a date after `>`, found end of input", 8);
-    check_err("size>\"5\"", "expected a number or a date after `>`, found `\"`", 6);
-    check_err("size>a*", "expected a number or a date after `>`, found `a*`", 6);
-    check_err("status:", "expected a value after `status:`, found end of input", 8);
-    check_err("status: )", "expected a value after `status:`, found `)`", 9);
+    check_err(
+        "size>",
+        "expected a number or a date after `>`, found end of input",
+        6,
+    );
+    check_err(
+        "size>=abc",
+        "expected a number or a date after `>=`, found `abc`",
+        7,
+    );
+    check_err(
+        "size > ",
+        "expected a number or a date after `>`, found end of input",
+        8,
+    );
+    check_err(
+        "size>\"5\"",
+        "expected a number or a date after `>`, found `\"`",
+        6,
+    );
+    check_err(
+        "size>a*",
+        "expected a number or a date after `>`, found `a*`",
+        6,
+    );
+    check_err(
+        "status:",
+        "expected a value after `status:`, found end of input",
+        8,
+    );
+    check_err(
+        "status: )",
+        "expected a value after `status:`, found `)`",
+        9,
+    );
     check_err(
         "status:not",
         "expected a value after `status:`, found keyword `not` (quote it, as in `\"not\"`, to search for the word)",
         8,
     );
-    check_err("_exists_:", "expected a field name after `_exists_:`, found end of input", 10);
-    check_err("_exists_:>", "expected a field name after `_exists_:`, found `>`", 10);
+    check_err(
+        "_exists_:",
+        "expected a field name after `_exists_:`, found end of input",
+        10,
+    );
+    check_err(
+        "_exists_:>",
+        "expected a field name after `_exists_:`, found `>`",
+        10,
+    );
     check_err("a.:x", "expected a field name after `a.`, found `:`", 3);
     check_err("size=5", "`=` is not an operator; use `size:value`", 5);
-    check_err("size!=5", "`!=` is not an operator; use `not size:value`", 5);
+    check_err(
+        "size!=5",
+        "`!=` is not an operator; use `not size:value`",
+        5,
+    );
     check_err("size :5", "unexpected space between `size` and `:`", 5);
     check_err(">5", "`>` must follow a field name, as in `size>10`", 1);
     check_err("a:1 <5", "`<` must follow a field name, as in `size<10`", 5);
     check_err(":x", "`:` must follow a field name, as in `name:value`", 1);
     check_err("=x", "`=` must follow a field name, as in `name:value`", 1);
-    check_err("[1 TO 2]", "`[` must follow a field name, as in `size:[1 TO 10]`", 1);
-    check_err("{1 TO 2}", "`{` must follow a field name, as in `size:{1 TO 10}`", 1);
+    check_err(
+        "[1 TO 2]",
+        "`[` must follow a field name, as in `size:[1 TO 10]`",
+        1,
+    );
+    check_err(
+        "{1 TO 2}",
+        "`{` must follow a field name, as in `size:{1 TO 10}`",
+        1,
+    );
 }
 
 #[test]
 fn errors_in_structure() {
-    check_err("(a:1 or b:2", "expected `)` to close the `(` at column 1, found end of input", 12);
-    check_err("x:(a or b", "expected `)` to close the `(` at column 3, found end of input", 10);
+    check_err(
+        "(a:1 or b:2",
+        "expected `)` to close the `(` at column 1, found end of input",
+        12,
+    );
+    check_err(
+        "x:(a or b",
+        "expected `)` to close the `(` at column 3, found end of input",
+        10,
+    );
     check_err("a:1)", "`)` has no matching `(`", 4);
-    check_err("a:1 and", "expected a search term after `and`, found end of input", 8);
-    check_err("a:1 OR )", "expected a search term after `OR`, found `)`", 8);
+    check_err(
+        "a:1 and",
+        "expected a search term after `and`, found end of input",
+        8,
+    );
+    check_err(
+        "a:1 OR )",
+        "expected a search term after `OR`, found `)`",
+        8,
+    );
     check_err("()", "expected a search term after `(`, found `)`", 2);
-    check_err("not", "expected a search term after `not`, found end of input", 4);
+    check_err(
+        "not",
+        "expected a search term after `not`, found end of input",
+        4,
+    );
     check_err(
         "and a:1",
         "expected a search term, found keyword `and` (quote it, as in `\"and\"`, to search for the word)",
@@ -272,10 +418,22 @@ fn errors_in_structure() {
 
 #[test]
 fn errors_in_words() {
-    check_err("name:\"abc", "missing closing `\"` for the text quoted here", 6);
+    check_err(
+        "name:\"abc",
+        "missing closing `\"` for the text quoted here",
+        6,
+    );
     check_err("\"abc", "missing closing `\"` for the text quoted here", 1);
-    check_err("a.\"b:1", "missing closing `\"` for the text quoted here", 3);
-    check_err("name:abc\\", "expected a character after `\\`, found end of input", 9);
+    check_err(
+        "a.\"b:1",
+        "missing closing `\"` for the text quoted here",
+        3,
+    );
+    check_err(
+        "name:abc\\",
+        "expected a character after `\\`, found end of input",
+        9,
+    );
     check_err(
         "name:ab\"c\"",
         "unexpected `\"` inside a word; put a space before the quoted text or escape it as `\\\"`",
@@ -292,7 +450,11 @@ fn errors_in_values() {
         "invalid date `2024-02-30`: day must be between 01 and 29 in 2024-02",
         9,
     );
-    check_err("created>2024-13", "invalid date `2024-13`: month must be between 01 and 12", 9);
+    check_err(
+        "created>2024-13",
+        "invalid date `2024-13`: month must be between 01 and 12",
+        9,
+    );
     check_err(
         "created>2024-01-01T10:00:00+02:00",
         "date `2024-01-01T10:00:00+02:00` has a UTC offset; write it in UTC, ending in `Z` or with no zone",
@@ -312,13 +474,41 @@ fn errors_in_ranges() {
         "a range needs at least one bound; use `size:*` to test that a field exists",
         6,
     );
-    check_err("size:[1 5]", "expected `TO` between the range bounds, found `5`", 9);
-    check_err("size:[1TO 5]", "expected a number, a date or `*` as range bound, found `1TO`", 7);
-    check_err("size:[1 TO 5", "expected `]` or `}` to close the range opened at column 6, found end of input", 13);
-    check_err("size:[abc TO 5]", "expected a number, a date or `*` as range bound, found `abc`", 7);
-    check_err("size:[1 TO ]", "expected a number, a date or `*` as range bound, found `]`", 12);
-    check_err("size:[", "expected a number, a date or `*` as range bound, found end of input", 7);
-    check_err("size:[1 TO 2 3]", "expected `]` or `}` to close the range opened at column 6, found `3`", 14);
+    check_err(
+        "size:[1 5]",
+        "expected `TO` between the range bounds, found `5`",
+        9,
+    );
+    check_err(
+        "size:[1TO 5]",
+        "expected a number, a date or `*` as range bound, found `1TO`",
+        7,
+    );
+    check_err(
+        "size:[1 TO 5",
+        "expected `]` or `}` to close the range opened at column 6, found end of input",
+        13,
+    );
+    check_err(
+        "size:[abc TO 5]",
+        "expected a number, a date or `*` as range bound, found `abc`",
+        7,
+    );
+    check_err(
+        "size:[1 TO ]",
+        "expected a number, a date or `*` as range bound, found `]`",
+        12,
+    );
+    check_err(
+        "size:[",
+        "expected a number, a date or `*` as range bound, found end of input",
+        7,
+    );
+    check_err(
+        "size:[1 TO 2 3]",
+        "expected `]` or `}` to close the range opened at column 6, found `3`",
+        14,
+    );
 }
 
 #[test]
@@ -350,7 +540,10 @@ fn errors_report_lines_and_display_the_location() {
         "expected a search term after `(`, found end of input at line 2, column 6"
     );
     let e = parse("size>").unwrap_err();
-    assert_eq!(e.to_string(), "expected a number or a date after `>`, found end of input at column 6");
+    assert_eq!(
+        e.to_string(),
+        "expected a number or a date after `>`, found end of input at column 6"
+    );
     assert_eq!(e.span(), Span::new(5, 5));
     assert!(matches!(e.kind(), ErrorKind::Unexpected { .. }));
     // Columns count characters, offsets count bytes.
@@ -358,5 +551,8 @@ fn errors_report_lines_and_display_the_location() {
     assert_eq!((e.column(), e.offset()), (9, 10));
     // Long tokens are shortened in messages.
     let e = parse("size>abcdefghijklmnopqrstuvwxyz").unwrap_err();
-    assert_eq!(e.message(), "expected a number or a date after `>`, found `abcdefghijklmnopqrstuvwx…`");
+    assert_eq!(
+        e.message(),
+        "expected a number or a date after `>`, found `abcdefghijklmnopqrstuvwx…`"
+    );
 }

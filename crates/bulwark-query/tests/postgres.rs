@@ -2,6 +2,14 @@
 //! (e.g. `postgres://user@127.0.0.1:5432/db`); each test prints a note and
 //! passes otherwise. Tables are `TEMP`, so nothing is left behind.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
 mod common;
 
 use bulwark_query::{Dialect, Query, SqlFragment, SqlOptions, SqlParam, parse, parse_filters};
@@ -44,12 +52,31 @@ async fn pool(url: &str) -> PgPool {
     .execute(&pool)
     .await
     .unwrap();
+    sqlx::query(
+        "CREATE TEMP TABLE IF NOT EXISTS bulwark_query_labels (doc_id int8 NOT NULL, value text)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     pool
 }
 
 async fn load(pool: &PgPool, docs: &[Value]) {
-    sqlx::query("DELETE FROM bulwark_query_docs").execute(pool).await.unwrap();
+    for table in ["bulwark_query_docs", "bulwark_query_labels"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
     for (id, doc) in docs.iter().enumerate() {
+        for label in common::label_rows(doc) {
+            sqlx::query("INSERT INTO bulwark_query_labels VALUES ($1, $2)")
+                .bind(id as i64)
+                .bind(label)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
         let count = doc["count"].is_number().then(|| doc["count"].to_string());
         sqlx::query("INSERT INTO bulwark_query_docs VALUES ($1, $2::jsonb, $3, $4::numeric, $5)")
             .bind(id as i64)
@@ -83,8 +110,10 @@ async fn select(pool: &PgPool, fragment: &SqlFragment) -> Result<Vec<usize>, sql
 }
 
 async fn check(pool: &PgPool, query: &Query, docs: &[Value]) -> Result<(), TestCaseError> {
-    let want: Vec<usize> = (0..docs.len()).filter(|&i| query.matches(&docs[i])).collect();
-    let map = common::column_map();
+    let want: Vec<usize> = (0..docs.len())
+        .filter(|&i| query.matches(&docs[i]))
+        .collect();
+    let map = common::column_map("bulwark_query_labels", "d.id");
     let base = SqlOptions::new(Dialect::Postgres, "d.doc").param_offset(1);
     for options in [base, base.field_map(&map)] {
         let fragment = query.to_sql(&options);
@@ -112,8 +141,8 @@ fn postgres_agrees_with_matches() {
             rt.block_on(async {
                 load(&pool, &docs).await;
                 for text in &queries {
-                    let query = parse(text)
-                        .map_err(|e| TestCaseError::fail(format!("`{text}`: {e}")))?;
+                    let query =
+                        parse(text).map_err(|e| TestCaseError::fail(format!("`{text}`: {e}")))?;
                     check(&pool, &query, &docs).await?;
                 }
                 let query = parse_filters(&filters)
@@ -136,6 +165,7 @@ fn postgres_fixed_cases() {
         json!({"name": "x", "tags": [[{"name": "prod-nested"}]], "size": "120", "n": null, "enabled": false}),
         json!({"name": "'; DROP TABLE bulwark_query_docs; --", "weird": "a%b_c!d"}),
         json!([{"name": "root-array"}]),
+        json!({"quote": "say \"hi\"", "path": "back\\slash", "tab": "a\tb", "é": "Été"}),
     ];
     let queries = [
         "tags.name:prod*",
@@ -154,6 +184,13 @@ fn postgres_fixed_cases() {
         "count:3 or enabled:false",
         "name:root-array",
         "80.5",
+        "\"say \\\"hi\"",
+        "back\\\\slash",
+        "*\\\\sl*",
+        "\"a\tb\"",
+        "été",
+        "\"é\":été",
+        "\"É\":*",
         "",
     ];
     let rt = runtime();

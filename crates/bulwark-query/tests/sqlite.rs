@@ -1,6 +1,14 @@
 //! SQLite differential tests: the compiled SQL selects exactly the documents
 //! that `Query::matches` accepts.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
 mod common;
 
 use bulwark_query::{Dialect, Query, SqlFragment, SqlOptions, SqlParam, parse, parse_filters};
@@ -22,7 +30,13 @@ async fn pool() -> SqlitePool {
         .connect("sqlite::memory:")
         .await
         .unwrap();
-    sqlx::query("CREATE TABLE docs (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, title, count, enabled)")
+    sqlx::query(
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, doc TEXT NOT NULL, title, count, enabled)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("CREATE TABLE labels (doc_id INTEGER NOT NULL, value TEXT)")
         .execute(&pool)
         .await
         .unwrap();
@@ -33,7 +47,19 @@ async fn pool() -> SqlitePool {
 /// path (what a generated column would hold).
 async fn load(pool: &SqlitePool, docs: &[Value]) {
     sqlx::query("DELETE FROM docs").execute(pool).await.unwrap();
+    sqlx::query("DELETE FROM labels")
+        .execute(pool)
+        .await
+        .unwrap();
     for (id, doc) in docs.iter().enumerate() {
+        for label in common::label_rows(doc) {
+            sqlx::query("INSERT INTO labels VALUES (?, ?)")
+                .bind(id as i64)
+                .bind(label)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
         let count = &doc["count"];
         sqlx::query("INSERT INTO docs VALUES (?, ?, ?, ?, ?)")
             .bind(id as i64)
@@ -70,13 +96,15 @@ async fn select(pool: &SqlitePool, fragment: &SqlFragment) -> Result<Vec<usize>,
 }
 
 fn expected(query: &Query, docs: &[Value]) -> Vec<usize> {
-    (0..docs.len()).filter(|&i| query.matches(&docs[i])).collect()
+    (0..docs.len())
+        .filter(|&i| query.matches(&docs[i]))
+        .collect()
 }
 
 /// Checks one query against the loaded docs, without and with mapped columns.
 async fn check(pool: &SqlitePool, query: &Query, docs: &[Value]) -> Result<(), TestCaseError> {
     let want = expected(query, docs);
-    let map = common::column_map();
+    let map = common::column_map("labels", "docs.id");
     for options in [
         SqlOptions::new(Dialect::Sqlite, "docs.doc"),
         SqlOptions::new(Dialect::Sqlite, "docs.doc").field_map(&map),
@@ -140,6 +168,7 @@ fn sqlite_fixed_cases() {
                "createdAt": "unknown", "n": null}),
         json!({"name": "'; DROP TABLE docs; --", "tags": [], "weird": "a%b_c!d"}),
         json!([{"name": "root-array"}]),
+        json!({"quote": "say \"hi\"", "path": "back\\slash", "tab": "a\tb", "é": "Été"}),
         json!("just a string"),
     ];
     let queries = [
@@ -167,6 +196,13 @@ fn sqlite_fixed_cases() {
         "\"just a\"",
         "name:root-array",
         "80.5",
+        "\"say \\\"hi\"",
+        "back\\\\slash",
+        "*\\\\sl*",
+        "\"a\tb\"",
+        "été",
+        "\"é\":été",
+        "\"É\":*",
         "size:(>100 or <81)",
         "*",
         "",
@@ -191,7 +227,11 @@ fn sqlite_fixed_cases() {
 #[test]
 fn sqlite_runs_the_deepest_query() {
     let depth = bulwark_query::MAX_DEPTH;
-    let text = format!("{}tags.name:prod*{}", "(not ".repeat(depth / 2), ")".repeat(depth / 2));
+    let text = format!(
+        "{}tags.name:prod*{}",
+        "(not ".repeat(depth / 2),
+        ")".repeat(depth / 2)
+    );
     let query = parse(&text).unwrap();
     let docs = vec![json!({"tags": [{"name": "prod"}]}), json!({"tags": []})];
     let rt = runtime();
@@ -200,15 +240,28 @@ fn sqlite_runs_the_deepest_query() {
         load(&pool, &docs).await;
         check(&pool, &query, &docs).await.unwrap();
     });
-    assert!(parse(&format!("{}a:1{}", "(".repeat(depth + 1), ")".repeat(depth + 1))).is_err());
+    assert!(
+        parse(&format!(
+            "{}a:1{}",
+            "(".repeat(depth + 1),
+            ")".repeat(depth + 1)
+        ))
+        .is_err()
+    );
 }
 
 /// A long flat query (many parameters) runs.
 #[test]
 fn sqlite_runs_a_wide_query() {
-    let text = (0..400).map(|i| format!("tags.name:v{i}")).collect::<Vec<_>>().join(" or ");
+    let text = (0..400)
+        .map(|i| format!("tags.name:v{i}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let query = parse(&text).unwrap();
-    let docs = vec![json!({"tags": [{"name": "v399"}]}), json!({"tags": [{"name": "v400"}]})];
+    let docs = vec![
+        json!({"tags": [{"name": "v399"}]}),
+        json!({"tags": [{"name": "v400"}]}),
+    ];
     let rt = runtime();
     rt.block_on(async {
         let pool = pool().await;

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use bulwark_core::model::{Job, JobAttempt, JobState, NewJob};
-use bulwark_core::ports::{Backend, JobRepo};
+use bulwark_core::ports::{Backend, JobOutcome, JobRepo};
 use bulwark_core::{DomainError, Result};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -146,16 +146,8 @@ impl JobRepo for SqlStore {
         Ok(r.rows_affected() == 1)
     }
 
-    async fn finish(
-        &self,
-        id: Uuid,
-        worker: &str,
-        next: JobState,
-        result: Option<&serde_json::Value>,
-        error: Option<&str>,
-        retry_at: i64,
-        now: i64,
-    ) -> Result<bool> {
+    async fn finish(&self, id: Uuid, worker: &str, o: &JobOutcome<'_>) -> Result<bool> {
+        let (next, result, error, retry_at, now) = (o.next, o.result, o.error, o.retry_at, o.now);
         let finish_time = matches!(next, JobState::Done | JobState::Failed).then_some(now);
         let mut tx = self.writer.begin().await.map_err(db)?;
         let r = sqlx::query(

@@ -113,7 +113,7 @@ pub enum TokenCmd {
 #[derive(Debug, Subcommand)]
 pub enum IacCmd {
     /// Scan a directory, file or archive offline; exit 1 on findings at or above --fail-on.
-    Scan(crate::iac::IacScanArgs),
+    Scan(Box<crate::iac::IacScanArgs>),
     /// List the built-in rules.
     Rules,
 }

@@ -103,7 +103,7 @@ fn load_input(path: &std::path::Path, limits: &Limits) -> anyhow::Result<ScanInp
 /// Runs an `iac` subcommand; `Ok(code)` is the process exit code.
 pub fn run(cmd: crate::cli::IacCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        crate::cli::IacCmd::Scan(args) => scan(args),
+        crate::cli::IacCmd::Scan(args) => scan(*args),
         crate::cli::IacCmd::Rules => {
             let engine = Engine::builtin().context("loading the built-in rules")?;
             for r in engine.rules() {

@@ -139,15 +139,14 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     .context("serving HTTP")?;
     tracing::info!("HTTP server stopped; finishing running jobs");
     let _ = stop_tx.send(true);
-    if let Some(w) = worker {
-        if tokio::time::timeout(Duration::from_secs(30), w)
+    if let Some(w) = worker
+        && tokio::time::timeout(Duration::from_secs(30), w)
             .await
             .is_err()
-        {
-            tracing::warn!(
-                "jobs still running after 30 s; their leases will expire and they will be retried"
-            );
-        }
+    {
+        tracing::warn!(
+            "jobs still running after 30 s; their leases will expire and they will be retried"
+        );
     }
     store.ping().await.ok();
     Ok(())

@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use super::{JobContext, JobError, JobRegistry, backoff_ms};
 use crate::clock;
 use crate::model::{Job, JobState};
-use crate::ports::Store;
+use crate::ports::{JobOutcome, Store};
 
 /// Tuning of one worker.
 #[derive(Debug, Clone)]
@@ -128,7 +128,17 @@ impl Worker {
         metrics::counter!("bulwark_jobs_finished_total", "kind" => job.kind.clone(), "state" => next.as_str()).increment(1);
         match self
             .store
-            .finish(job.id, worker_id, next, result, error, retry_at, now)
+            .finish(
+                job.id,
+                worker_id,
+                &JobOutcome {
+                    next,
+                    result,
+                    error,
+                    retry_at,
+                    now,
+                },
+            )
             .await
         {
             Ok(true) => {}

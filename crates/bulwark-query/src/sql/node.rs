@@ -42,34 +42,30 @@ pub(super) enum Test<'q> {
     Date(Vec<(Rel, &'q Date)>),
 }
 
-/// Where a value comes from.
-#[derive(Debug, Clone, Copy)]
+/// Where a value comes from. The expressions are SQL text without
+/// placeholders, so they can be repeated.
+#[derive(Debug, Clone)]
 pub(super) enum Node<'c> {
     /// A row with a json1 type name and an SQL value.
-    Sqlite {
-        ty: &'static str,
-        val: &'static str,
-    },
-    /// A `jsonb` value.
-    Postgres { json: &'static str },
+    Sqlite { ty: String, val: String },
+    /// A `jsonb` value (SQL `NULL` when missing).
+    Postgres { json: String },
     /// A mapped column.
     Column(&'c Column),
 }
 
-/// The SQLite path walk's rows.
-pub(super) const SQLITE_WALK: Node<'static> = Node::Sqlite {
-    ty: "bqw.t",
-    val: "bqw.v",
-};
-/// The rows of SQLite `json_tree`.
-pub(super) const SQLITE_TREE: Node<'static> = Node::Sqlite {
-    ty: "bqt.type",
-    val: "bqt.value",
-};
-/// The PostgreSQL path walk's rows.
-pub(super) const PG_WALK: Node<'static> = Node::Postgres { json: "bqw.j" };
-/// The rows of PostgreSQL `jsonb_path_query(doc, 'strict $.**')`.
-pub(super) const PG_TREE: Node<'static> = Node::Postgres { json: "bqt.j" };
+impl Node<'_> {
+    pub(super) fn sqlite(ty: &str, val: &str) -> Self {
+        Node::Sqlite {
+            ty: ty.to_string(),
+            val: val.to_string(),
+        }
+    }
+
+    pub(super) fn postgres(json: impl Into<String>) -> Self {
+        Node::Postgres { json: json.into() }
+    }
+}
 
 impl Node<'_> {
     /// Whether a value from this node can ever pass `test`.
@@ -149,7 +145,7 @@ impl Node<'_> {
     /// `(string guard AND body)`, where `body` gets the string expression.
     fn string_test(&self, w: &mut Writer<'_>, body: impl FnOnce(&mut Writer<'_>, &str)) {
         let (guard, x) = match self {
-            Node::Sqlite { ty, val } => (format!("{ty} = 'text'"), (*val).to_string()),
+            Node::Sqlite { ty, val } => (format!("{ty} = 'text'"), val.clone()),
             Node::Postgres { json } => (
                 format!("jsonb_typeof({json}) = 'string'"),
                 format!("({json} #>> '{{}}')"),
@@ -171,7 +167,7 @@ impl Node<'_> {
 
     fn number_expr(&self) -> String {
         match self {
-            Node::Sqlite { val, .. } => (*val).to_string(),
+            Node::Sqlite { val, .. } => val.clone(),
             // The CASE keeps PostgreSQL from casting a non-number.
             Node::Postgres { json } => {
                 format!("(CASE WHEN jsonb_typeof({json}) = 'number' THEN ({json})::numeric END)")

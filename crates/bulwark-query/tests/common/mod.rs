@@ -32,8 +32,11 @@ const PATHS: &[&str] = &[
     "meta",
     "\"odd.key\"",
     "meta.\"odd.key\"",
+    "\"q\\\"k\"",
+    "meta.\"q\\\"k\".x",
     "missing",
     "nested.x.y",
+    "labels",
 ];
 
 const VALUES: &[&str] = &[
@@ -88,7 +91,22 @@ const BOUNDS: &[&str] = &[
 ];
 
 const BARE: &[&str] = &[
-    "prod", "80", "web", "\"web server\"", "pro*", "2024", "*", "É", "x_y", "%", "1.5", "true",
+    "\"say \\\"hi\"",
+    "back\\\\slash",
+    "*\\\\sl*",
+    "\"tab\there\"",
+    "prod",
+    "80",
+    "web",
+    "\"web server\"",
+    "pro*",
+    "2024",
+    "*",
+    "É",
+    "x_y",
+    "%",
+    "1.5",
+    "true",
     "\"\"",
 ];
 
@@ -155,7 +173,8 @@ fn group_body() -> impl Strategy<Value = String> {
     let leaf = condition();
     leaf.prop_recursive(2, 6, 3, |inner| {
         prop_oneof![
-            (inner.clone(), keyword("or"), inner.clone()).prop_map(|(a, k, b)| format!("{a} {k} {b}")),
+            (inner.clone(), keyword("or"), inner.clone())
+                .prop_map(|(a, k, b)| format!("{a} {k} {b}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} {b}")),
             (keyword("not"), inner.clone()).prop_map(|(k, a)| format!("{k} {a}")),
             inner.prop_map(|a| format!("({a})")),
@@ -180,8 +199,10 @@ fn term() -> impl Strategy<Value = String> {
 pub fn query() -> impl Strategy<Value = String> {
     term().prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
-            (inner.clone(), keyword("and"), inner.clone()).prop_map(|(a, k, b)| format!("{a} {k} {b}")),
-            (inner.clone(), keyword("or"), inner.clone()).prop_map(|(a, k, b)| format!("{a} {k} {b}")),
+            (inner.clone(), keyword("and"), inner.clone())
+                .prop_map(|(a, k, b)| format!("{a} {k} {b}")),
+            (inner.clone(), keyword("or"), inner.clone())
+                .prop_map(|(a, k, b)| format!("{a} {k} {b}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} {b}")),
             (keyword("not"), inner.clone()).prop_map(|(k, a)| format!("{k} {a}")),
             inner.prop_map(|a| format!("({a})")),
@@ -191,7 +212,11 @@ pub fn query() -> impl Strategy<Value = String> {
 
 /// A `filters` string that must parse.
 pub fn filters() -> impl Strategy<Value = String> {
-    let value = prop_oneof![pick(VALUES), Just("my bucket".to_string()), Just("and".to_string())];
+    let value = prop_oneof![
+        pick(VALUES),
+        Just("my bucket".to_string()),
+        Just("and".to_string())
+    ];
     let clause = (pick(PATHS), proptest::collection::vec(value, 1..4))
         .prop_map(|(p, vs)| format!("{p}={}", vs.join(",")));
     proptest::collection::vec(clause, 0..4).prop_map(|cs| cs.join(";"))
@@ -231,6 +256,9 @@ const STRINGS: &[&str] = &[
     "unknown",
     "2024-01-15 10:00",
     "9999",
+    "say \"hi\"",
+    "back\\slash",
+    "tab\there",
 ];
 
 fn string() -> impl Strategy<Value = Value> {
@@ -295,7 +323,10 @@ pub fn doc() -> impl Strategy<Value = Value> {
             opt(prop_oneof![3 => scalar(), 1 => value()].boxed()),
             opt(prop_oneof![4 => string(), 1 => Just(Value::Null)].boxed()),
             opt(prop_oneof![4 => number(), 1 => Just(Value::Null)].boxed()),
-            opt(prop_oneof![4 => any::<bool>().prop_map(Value::Bool), 1 => Just(Value::Null)].boxed()),
+            opt(
+                prop_oneof![4 => any::<bool>().prop_map(Value::Bool), 1 => Just(Value::Null)]
+                    .boxed(),
+            ),
             opt(prop_oneof![3 => number(), 1 => scalar()].boxed()),
             opt(prop_oneof![3 => any::<bool>().prop_map(Value::Bool), 1 => scalar()].boxed()),
         ),
@@ -305,10 +336,14 @@ pub fn doc() -> impl Strategy<Value = Value> {
             opt(value().boxed()),
             opt(string().boxed()),
             opt(value().boxed()),
+            opt(labels().boxed()),
         ),
     )
         .prop_map(
-            |((name, title, count, enabled, size, public), (tags, created, meta, odd, nested))| {
+            |(
+                (name, title, count, enabled, size, public),
+                (tags, created, meta, odd, nested, labels),
+            )| {
                 let mut m = Map::new();
                 let fields = [
                     ("name", name),
@@ -319,7 +354,9 @@ pub fn doc() -> impl Strategy<Value = Value> {
                     ("isPublic", public),
                     ("tags", tags),
                     ("createdAt", created),
-                    ("odd.key", odd),
+                    ("odd.key", odd.clone()),
+                    ("q\"k", odd),
+                    ("labels", labels),
                 ];
                 for (k, v) in fields {
                     if let Some(v) = v {
@@ -331,21 +368,62 @@ pub fn doc() -> impl Strategy<Value = Value> {
                     inner.insert("owner".into(), meta.clone());
                     inner.insert("ports".into(), json!([22, 443, meta]));
                     inner.insert("odd.key".into(), json!("dev"));
+                    inner.insert("q\"k".into(), json!([{"x": "dev"}, "prod"]));
                     m.insert("meta".into(), Value::Object(inner));
                 }
                 if let Some(n) = nested {
-                    m.insert("nested".into(), json!([{"x": {"y": n}}, {"x": [{"y": 80}]}]));
+                    m.insert(
+                        "nested".into(),
+                        json!([{"x": {"y": n}}, {"x": [{"y": 80}]}]),
+                    );
                 }
                 Value::Object(m)
             },
         )
 }
 
-/// The columns the differential tests map, matching `doc()`.
-pub fn column_map() -> ColumnMap {
+/// `labels`: strings or nulls, possibly in nested arrays (a multi-valued
+/// field kept in a side table).
+fn labels() -> impl Strategy<Value = Value> {
+    let item = prop_oneof![4 => string(), 1 => Just(Value::Null)];
+    prop_oneof![
+        3 => proptest::collection::vec(item.clone(), 0..4).prop_map(Value::Array),
+        1 => proptest::collection::vec(proptest::collection::vec(item.clone(), 0..3).prop_map(Value::Array), 0..3)
+            .prop_map(Value::Array),
+        1 => item,
+    ]
+}
+
+/// The values of `labels` as side-table rows (arrays flattened).
+pub fn label_rows(doc: &Value) -> Vec<Option<String>> {
+    fn walk(v: &Value, out: &mut Vec<Option<String>>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            Value::String(s) => out.push(Some(s.clone())),
+            Value::Null => out.push(None),
+            other => panic!("labels hold strings and nulls, not {other}"),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(labels) = doc.get("labels") {
+        walk(labels, &mut out);
+    }
+    out
+}
+
+/// The columns the differential tests map, matching `doc()`. `labels`
+/// lives in a side table `{labels_table} AS lb (doc_id, value)`.
+pub fn column_map(labels_table: &str, doc_id: &str) -> ColumnMap {
     let mut map = ColumnMap::new();
     map.insert("title", Column::text("title"))
         .insert("count", Column::number("count"))
-        .insert("enabled", Column::boolean("enabled"));
+        .insert("enabled", Column::boolean("enabled"))
+        .insert(
+            "labels",
+            Column::text("lb.value").in_rows(
+                format!("{labels_table} AS lb"),
+                format!("lb.doc_id = {doc_id}"),
+            ),
+        );
     map
 }

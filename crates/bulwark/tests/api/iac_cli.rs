@@ -102,8 +102,8 @@ fn json_sarif_and_junit_reports() {
     let sg = findings
         .iter()
         .find(|f| {
-            f["resource"] == "aws_security_group.ssh" && f["severity"] == "HIGH"
-                || f["resource"] == "aws_security_group.ssh" && f["severity"] == "CRITICAL"
+            f["resource"] == "aws_security_group.ssh"
+                && (f["severity"] == "HIGH" || f["severity"] == "CRITICAL")
         })
         .expect("open SSH finding");
     assert_eq!(sg["file"], "main.tf");

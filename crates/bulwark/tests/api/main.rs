@@ -2,6 +2,13 @@
 //! starts the real `bulwark` binary on a fresh database: SQLite by default, PostgreSQL
 //! when `BULWARK_TEST_DATABASE_URL` is set (CI runs the suite both ways).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a failed step should fail the test loudly"
+)]
+
 mod audit;
 mod auth;
 mod config;

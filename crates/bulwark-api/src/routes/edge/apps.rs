@@ -63,10 +63,12 @@ async fn update_app(
         &p,
         &APPS,
         &uuid,
-        body.uuid.as_deref(),
-        changes,
-        &body.attributes_to_delete,
-        None,
+        crud::Patch {
+            body_uuid: body.uuid.as_deref(),
+            changes,
+            attributes_to_delete: &body.attributes_to_delete,
+            expected_update_time: None,
+        },
     )
     .await
 }

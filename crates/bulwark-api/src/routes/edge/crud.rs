@@ -107,17 +107,23 @@ pub async fn create(
     Ok(created(uuid, status, Value::Object(doc)))
 }
 
+/// A partial update as the handlers received it.
+pub struct Patch<'a> {
+    /// The `uuid` in the body, which must match the path when given.
+    pub body_uuid: Option<&'a str>,
+    pub changes: Map<String, Value>,
+    pub attributes_to_delete: &'a [String],
+    pub expected_update_time: Option<i64>,
+}
+
 pub async fn update(
     st: &AppState,
     p: &Principal,
     kind: &ResourceKind,
     uuid: &str,
-    body_uuid: Option<&str>,
-    changes: Map<String, Value>,
-    attributes_to_delete: &[String],
-    expected_update_time: Option<i64>,
+    patch: Patch<'_>,
 ) -> Result<Response, ApiError> {
-    if body_uuid.is_some_and(|u| !u.is_empty() && u != uuid) {
+    if patch.body_uuid.is_some_and(|u| !u.is_empty() && u != uuid) {
         return Err(ApiError::BadRequest(
             "`uuid` in the body does not match the path".into(),
         ));
@@ -129,9 +135,9 @@ pub async fn update(
             p,
             kind,
             id,
-            changes,
-            attributes_to_delete,
-            expected_update_time,
+            patch.changes,
+            patch.attributes_to_delete,
+            patch.expected_update_time,
         )
         .await?;
     Ok(created(

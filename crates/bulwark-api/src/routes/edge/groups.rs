@@ -62,10 +62,12 @@ async fn update_group(
         &p,
         &GROUPS,
         &uuid,
-        body_uuid.as_deref(),
-        changes,
-        &body.attributes_to_delete,
-        None,
+        crud::Patch {
+            body_uuid: body_uuid.as_deref(),
+            changes,
+            attributes_to_delete: &body.attributes_to_delete,
+            expected_update_time: None,
+        },
     )
     .await
 }

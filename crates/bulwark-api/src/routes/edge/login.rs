@@ -76,12 +76,12 @@ async fn token_login(
     AppQuery(q): AppQuery<LoginQuery>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    if let Some(target) = q.redirect.as_deref() {
-        if !redirect_allowed(&st.config, target) {
-            return Err(ApiError::BadRequest(format!(
-                "redirect `{target}` is not an allowed origin"
-            )));
-        }
+    if let Some(target) = q.redirect.as_deref()
+        && !redirect_allowed(&st.config, target)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "redirect `{target}` is not an allowed origin"
+        )));
     }
     let ip = client_ip(req.extensions());
     let (session, jwt) = st.auth.token_login(&p, &q.account, &ip).await?;

@@ -85,10 +85,12 @@ async fn update_user(
         &p,
         &USERS,
         &uuid,
-        body.uuid.as_deref(),
-        changes,
-        &body.attributes_to_delete,
-        None,
+        crud::Patch {
+            body_uuid: body.uuid.as_deref(),
+            changes,
+            attributes_to_delete: &body.attributes_to_delete,
+            expected_update_time: None,
+        },
     )
     .await
 }

@@ -347,10 +347,12 @@ async fn update_policy(
         &p,
         &IAC_POLICIES,
         &uuid,
-        body_uuid.as_deref(),
-        changes,
-        &body.attributes_to_delete,
-        None,
+        crud::Patch {
+            body_uuid: body_uuid.as_deref(),
+            changes,
+            attributes_to_delete: &body.attributes_to_delete,
+            expected_update_time: None,
+        },
     )
     .await
 }

@@ -1,0 +1,185 @@
+//! Search keys the collector fills, and the `moreInfo` fields of the Optix
+//! response samples.
+
+/// EC2 instances (`/vms`).
+pub const AWS_HOST: &str = "AWS_HOST";
+/// AMIs owned by the account.
+pub const AWS_AMI: &str = "AWS_AMI";
+/// EBS volumes.
+pub const AWS_EBS_VOLUME: &str = "AWS_EBS_VOLUME";
+/// Security groups.
+pub const AWS_SECURITY_GROUP: &str = "AWS_SECURITY_GROUP";
+/// VPCs.
+pub const AWS_VPC: &str = "AWS_VPC";
+/// IAM users (`/users`).
+pub const AWS_USER: &str = "AWS_USER";
+/// IAM groups.
+pub const AWS_GROUP: &str = "AWS_GROUP";
+/// IAM roles.
+pub const AWS_ROLE: &str = "AWS_ROLE";
+/// S3 buckets.
+pub const AWS_S3: &str = "AWS_S3";
+/// Lambda functions (`/serverless`).
+pub const AWS_LAMBDA: &str = "AWS_LAMBDA";
+/// RDS DB instances.
+pub const AWS_RDS: &str = "AWS_RDS";
+/// Redshift clusters.
+pub const AWS_REDSHIFT_CLUSTER: &str = "AWS_REDSHIFT_CLUSTER";
+/// OpenSearch (Elasticsearch) domains.
+pub const AWS_ES: &str = "AWS_ES";
+/// EKS clusters (`/containers?cloudProvider=eks&containerType=clusters`).
+pub const AWS_CLUSTER: &str = "AWS_CLUSTER";
+/// EKS managed node groups.
+pub const AWS_NODE_GROUP: &str = "AWS_NODE_GROUP";
+/// EKS worker nodes, as seen from EC2 (`/containers?…&containerType=nodes`).
+pub const AWS_NODE: &str = "AWS_NODE";
+/// ECS task definitions.
+pub const AWS_TASK_DEFINITION: &str = "AWS_TASK_DEFINITION";
+/// Container definitions of Fargate-compatible ECS task definitions.
+pub const AWS_CONTAINER_FARGATE: &str = "AWS_CONTAINER_FARGATE";
+/// Container registries (ECR repositories; the key is shared with Azure and Docker).
+pub const IMAGE_REGISTRY: &str = "IMAGE_REGISTRY";
+
+/// KMS keys (no Optix key; in [`crate::CollectResult::supporting`]).
+pub const AWS_X_KMS_KEY: &str = "AWS_X_KMS_KEY";
+/// CloudTrail trails (no Optix key).
+pub const AWS_X_CLOUDTRAIL_TRAIL: &str = "AWS_X_CLOUDTRAIL_TRAIL";
+/// VPC flow log configurations (no Optix key; also summarised on each `AWS_VPC`).
+pub const AWS_X_FLOW_LOG: &str = "AWS_X_FLOW_LOG";
+/// Elastic network interfaces (no Optix key; instance ENIs also appear in `AWS_HOST`).
+pub const AWS_X_NETWORK_INTERFACE: &str = "AWS_X_NETWORK_INTERFACE";
+
+/// Every Optix search key this crate fills.
+pub const COVERED: [&str; 19] = [
+    AWS_HOST,
+    AWS_AMI,
+    AWS_EBS_VOLUME,
+    AWS_SECURITY_GROUP,
+    AWS_VPC,
+    AWS_USER,
+    AWS_GROUP,
+    AWS_ROLE,
+    AWS_S3,
+    AWS_LAMBDA,
+    AWS_RDS,
+    AWS_REDSHIFT_CLUSTER,
+    AWS_ES,
+    AWS_CLUSTER,
+    AWS_NODE_GROUP,
+    AWS_NODE,
+    AWS_TASK_DEFINITION,
+    AWS_CONTAINER_FARGATE,
+    IMAGE_REGISTRY,
+];
+
+/// AWS `moreInfo` of the `/vms` sample.
+const HOST_FIELDS: &[&str] = &[
+    "imageId",
+    "instanceProfileId",
+    "runningState",
+    "instanceType",
+    "region",
+    "availabilityZone",
+    "subnetId",
+    "vpcId",
+    "isPublic",
+    "hasContainerNodes",
+    "isIAMRoleAssigned",
+    "securityGroupList",
+    "networkInterfaces",
+    "tags",
+    "lastModifiedBy",
+    "serverAgent",
+];
+
+/// AWS `moreInfo` of the `/users` sample.
+const USER_FIELDS: &[&str] = &[
+    "accessKeyAge",
+    "arn",
+    "attachedManagedPolicyCount",
+    "consolePasswdStatus",
+    "groupList",
+    "isActive",
+    "isMfaActive",
+    "lastActivity",
+    "createDate",
+    "lastModifiedBy",
+    "attachedPolicies",
+    "passwordLastChanged",
+    "passwordLastUsed",
+    "path",
+    "userId",
+    "userPolicyCount",
+    "isOverPrivileged",
+    "policyUtilizationRatio",
+];
+
+/// AWS `moreInfo` of the `/serverless` sample.
+const LAMBDA_FIELDS: &[&str] = &[
+    "functionArn",
+    "runtime",
+    "role",
+    "codeSize",
+    "memorySize",
+    "lastModified",
+    "version",
+    "revisionId",
+    "vpcId",
+    "lastModifiedBy",
+    "functionPolicy",
+    "mappedSecurityGroupIdList",
+    "executionRole",
+    "mappedTags",
+];
+
+/// `moreInfo` of the `/containers` EKS cluster sample.
+const CLUSTER_FIELDS: &[&str] = &[
+    "instanceId",
+    "region",
+    "roleArn",
+    "version",
+    "createdAt",
+    "endpoint",
+    "platformVersion",
+    "status",
+    "vpcId",
+    "endpointPublicAccess",
+    "endpointPrivateAccess",
+    "mappedSecurityGroupList",
+    "mappedSubnetList",
+    "mappedLogging",
+    "mappedTags",
+];
+
+/// `moreInfo` of the `/containers` nodes sample.
+const NODE_FIELDS: &[&str] = &[
+    "instanceId",
+    "namespace",
+    "publicIp",
+    "vmId",
+    "provider",
+    "providerId",
+    "podCIDR",
+    "containerVersion",
+    "kernelVersion",
+    "kubeProxyVersion",
+    "kubeletVersion",
+    "startTime",
+    "cloudProvider",
+    "cloudProviderId",
+    "mappedAddresses",
+    "mappedTags",
+];
+
+/// The `moreInfo` fields of the Optix response sample for `search_key`, in
+/// the sample's order; `None` for kinds without a sample.
+pub fn more_info_fields(search_key: &str) -> Option<&'static [&'static str]> {
+    match search_key {
+        AWS_HOST => Some(HOST_FIELDS),
+        AWS_USER => Some(USER_FIELDS),
+        AWS_LAMBDA => Some(LAMBDA_FIELDS),
+        AWS_CLUSTER => Some(CLUSTER_FIELDS),
+        AWS_NODE => Some(NODE_FIELDS),
+        _ => None,
+    }
+}

@@ -1,0 +1,378 @@
+//! The collector's public data model: credentials and options in, assets and
+//! per-service errors out.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Provider name stored in [`Asset::provider`].
+pub const PROVIDER: &str = "AWS";
+
+/// Region recorded for account-wide (global) resources: IAM users, groups and roles.
+pub const GLOBAL_REGION: &str = "global";
+
+/// How to reach an AWS account.
+///
+/// `Debug` never prints secrets; serde does (so the server can encrypt the
+/// serialised form at rest), so never log the serialised form.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsCredentials {
+    /// Base identity used to sign requests (or to assume [`AwsCredentials::assume_role`]).
+    pub auth: AwsAuth,
+    /// Role to assume with the base identity, e.g. a read-only audit role in the customer account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_role: Option<AssumeRole>,
+    /// Endpoint override for every service (an emulator such as moto), like `AWS_ENDPOINT_URL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_url: Option<String>,
+    /// Regions to collect.
+    #[serde(default)]
+    pub regions: Regions,
+}
+
+/// The base identity.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum AwsAuth {
+    /// Long-term or temporary access keys.
+    #[serde(rename_all = "camelCase")]
+    StaticKeys {
+        /// `AKIA…` / `ASIA…`.
+        access_key_id: String,
+        /// The secret access key.
+        secret_access_key: String,
+        /// Session token for temporary (`ASIA…`) credentials.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_token: Option<String>,
+    },
+    /// The SDK's default chain (environment, profile, web identity, ECS/EC2
+    /// instance role): for a Bulwark server running inside AWS.
+    DefaultChain,
+}
+
+/// A role to assume (`sts:AssumeRole`).
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AssumeRole {
+    /// `arn:aws:iam::<account>:role/<name>`.
+    pub role_arn: String,
+    /// External id the role's trust policy requires (confused-deputy protection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Session name shown in the customer's CloudTrail; defaults to `bulwark-inventory`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+}
+
+/// Which regions to collect.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "type", content = "regions", rename_all = "camelCase")]
+pub enum Regions {
+    /// Every region enabled for the account (`ec2:DescribeRegions`).
+    #[default]
+    AllEnabled,
+    /// Exactly these regions.
+    List(Vec<String>),
+}
+
+impl fmt::Debug for AwsCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwsCredentials")
+            .field("auth", &self.auth)
+            .field("assume_role", &self.assume_role)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("regions", &self.regions)
+            .finish()
+    }
+}
+
+impl fmt::Debug for AwsAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The key id identifies the principal in CloudTrail, so a prefix is
+            // useful when debugging; the secret and token are never shown.
+            AwsAuth::StaticKeys {
+                access_key_id,
+                session_token,
+                ..
+            } => f
+                .debug_struct("StaticKeys")
+                .field(
+                    "access_key_id",
+                    &format!("{}…", access_key_id.chars().take(4).collect::<String>()),
+                )
+                .field("secret_access_key", &"<redacted>")
+                .field(
+                    "session_token",
+                    &session_token.as_ref().map(|_| "<redacted>"),
+                )
+                .finish(),
+            AwsAuth::DefaultChain => f.write_str("DefaultChain"),
+        }
+    }
+}
+
+impl fmt::Debug for AssumeRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .field("session_name", &self.session_name)
+            .finish()
+    }
+}
+
+/// A service the collector can read. Used to restrict a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    /// Instances, AMIs, volumes, security groups, VPCs, network interfaces, flow logs.
+    Ec2,
+    /// Users, groups, roles (global).
+    Iam,
+    /// Buckets (global listing, regional details).
+    S3,
+    /// Functions and their resource policies.
+    Lambda,
+    /// DB instances.
+    Rds,
+    /// Clusters.
+    Redshift,
+    /// Domains.
+    OpenSearch,
+    /// Clusters and node groups.
+    Eks,
+    /// Task definitions and their container definitions.
+    Ecs,
+    /// Repositories.
+    Ecr,
+    /// Trails.
+    CloudTrail,
+    /// Keys.
+    Kms,
+}
+
+impl Service {
+    /// Every service, in collection order.
+    pub const ALL: [Service; 12] = [
+        Service::Iam,
+        Service::S3,
+        Service::Ec2,
+        Service::Lambda,
+        Service::Rds,
+        Service::Redshift,
+        Service::OpenSearch,
+        Service::Eks,
+        Service::Ecs,
+        Service::Ecr,
+        Service::CloudTrail,
+        Service::Kms,
+    ];
+
+    /// The IAM service prefix (`ec2`, `iam`, …), used in [`ServiceError::service`].
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Service::Ec2 => "ec2",
+            Service::Iam => "iam",
+            Service::S3 => "s3",
+            Service::Lambda => "lambda",
+            Service::Rds => "rds",
+            Service::Redshift => "redshift",
+            Service::OpenSearch => "es",
+            Service::Eks => "eks",
+            Service::Ecs => "ecs",
+            Service::Ecr => "ecr",
+            Service::CloudTrail => "cloudtrail",
+            Service::Kms => "kms",
+        }
+    }
+}
+
+/// Tuning for one collection.
+#[derive(Clone, Debug)]
+pub struct CollectOptions {
+    /// Most API requests in flight at once, across services and regions.
+    pub concurrency: usize,
+    /// Attempts per request, including the first (adaptive retry: throttling
+    /// and transient errors back off and the client rate-limits itself).
+    pub max_attempts: u32,
+    /// First retry back-off; later ones grow exponentially with jitter.
+    pub initial_backoff: Duration,
+    /// Limit for one operation including its retries.
+    pub operation_timeout: Duration,
+    /// Region for STS, IAM, `DescribeRegions` and the S3 bucket listing.
+    pub home_region: String,
+    /// Only these services; `None` means [`Service::ALL`].
+    pub services: Option<Vec<Service>>,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            concurrency: 8,
+            max_attempts: 8,
+            initial_backoff: Duration::from_millis(500),
+            operation_timeout: Duration::from_secs(120),
+            home_region: "us-east-1".to_owned(),
+            services: None,
+        }
+    }
+}
+
+impl CollectOptions {
+    pub(crate) fn wants(&self, service: Service) -> bool {
+        self.services
+            .as_ref()
+            .is_none_or(|list| list.contains(&service))
+    }
+}
+
+/// A resource tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// Tag key.
+    pub name: String,
+    /// Tag value (empty when the tag has none).
+    pub value: String,
+}
+
+/// One normalised cloud resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Asset {
+    /// Optix search key (`AWS_HOST`, …; see [`crate::keys`]). Assets in
+    /// [`CollectResult::supporting`] use the `AWS_X_*` keys, which Optix does not define.
+    pub search_key: String,
+    /// Always [`PROVIDER`].
+    pub provider: String,
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// AWS region, or [`GLOBAL_REGION`] for IAM.
+    pub region: String,
+    /// Natural AWS identifier (instance id, bucket name, user name, …); unique
+    /// per account, search key and region.
+    pub resource_id: String,
+    /// Display name (the `Name` tag where AWS has no name).
+    pub name: String,
+    /// ARN where AWS returns or defines one.
+    pub arn: Option<String>,
+    /// Resource tags.
+    pub tags: Vec<Tag>,
+    /// Reachable from the internet (see the README for each kind's rule);
+    /// `None` when the notion does not apply.
+    pub is_public: Option<bool>,
+    /// Kind-specific attributes (camelCase). For kinds with a response sample in
+    /// the Optix reference, it holds every `moreInfo` field of that sample
+    /// (see [`crate::more_info_fields`]) plus further security attributes.
+    pub data: serde_json::Value,
+}
+
+impl Asset {
+    /// The `moreInfo` object of the Optix inventory operations (`/vms`,
+    /// `/users`, `/serverless`, `/containers`): exactly the sample's fields,
+    /// taken from [`Asset::data`]. `None` for kinds those operations do not serve.
+    pub fn more_info(&self) -> Option<serde_json::Value> {
+        let fields = crate::keys::more_info_fields(&self.search_key)?;
+        let mut out = serde_json::Map::new();
+        for field in fields {
+            let value = self
+                .data
+                .get(*field)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            out.insert((*field).to_owned(), value);
+        }
+        Some(serde_json::Value::Object(out))
+    }
+}
+
+/// A call that failed; the collection went on without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceError {
+    /// IAM service prefix (`ec2`, `s3`, …).
+    pub service: String,
+    /// Region of the call ([`GLOBAL_REGION`] for IAM).
+    pub region: String,
+    /// API operation (`DescribeInstances`).
+    pub operation: String,
+    /// The resource a detail call was about; `None` when a listing failed.
+    pub resource_id: Option<String>,
+    /// Search keys whose listing in `region` is incomplete because of this
+    /// error. Empty when only details of one resource are missing, so a
+    /// server marking vanished resources must skip exactly these keys.
+    pub search_keys: Vec<String>,
+    /// AWS error code and message (never credentials).
+    pub message: String,
+}
+
+/// Account-level posture derived during collection.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    /// `Enabled` when a multi-region trail is logging, `Partial` when only
+    /// single-region trails log, `Disabled` otherwise, `Unknown` when CloudTrail
+    /// could not be read.
+    pub cloud_log_status: String,
+    /// `Enabled` when every VPC has an active flow log, `Partial` when some
+    /// do, `Disabled` when none does (or there are no VPCs), `Unknown` when
+    /// EC2 could not be read.
+    pub flow_log_status: String,
+}
+
+/// Everything one collection found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectResult {
+    /// Account the credentials act in (`sts:GetCallerIdentity`).
+    pub account_id: String,
+    /// ARN of the calling identity (after any assumed role).
+    pub caller_arn: String,
+    /// Regions that were collected.
+    pub regions: Vec<String>,
+    /// Assets under Optix search keys.
+    pub assets: Vec<Asset>,
+    /// Resources with no Optix search key of their own (KMS keys, trails,
+    /// flow logs, network interfaces), kept for posture checks; their
+    /// `search_key` starts with `AWS_X_`.
+    pub supporting: Vec<Asset>,
+    /// Account-level logging posture.
+    pub account: AccountSummary,
+    /// Calls that failed; the rest of the collection is still valid.
+    pub errors: Vec<ServiceError>,
+}
+
+impl CollectResult {
+    /// Assets of one search key.
+    pub fn of_kind<'a>(&'a self, search_key: &'a str) -> impl Iterator<Item = &'a Asset> + 'a {
+        self.assets
+            .iter()
+            .chain(self.supporting.iter())
+            .filter(move |a| a.search_key == search_key)
+    }
+
+    /// Whether the listing of `search_key` in `region` completed, i.e. an
+    /// asset missing from it has really disappeared.
+    pub fn listing_complete(&self, search_key: &str, region: &str) -> bool {
+        !self.errors.iter().any(|e| {
+            (e.region == region || e.region == GLOBAL_REGION)
+                && e.search_keys.iter().any(|k| k == search_key)
+        })
+    }
+}
+
+/// Why nothing could be collected.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// The credentials were rejected or the caller identity could not be read.
+    #[error("cannot establish the caller identity: {0}")]
+    Identity(String),
+    /// `ec2:DescribeRegions` failed while resolving [`Regions::AllEnabled`].
+    #[error("cannot list the enabled regions: {0}")]
+    Regions(String),
+    /// The options or credentials are unusable.
+    #[error("invalid collector configuration: {0}")]
+    Config(String),
+}
