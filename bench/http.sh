@@ -15,7 +15,8 @@ DUR="${1:-15}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bulwark-target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-cargo build --release -q -p bulwark -p bulwark-api --example bare
+cargo build --release -q -p bulwark --bin bulwark
+cargo build --release -q -p bulwark-api --example bare
 BIN="$CARGO_TARGET_DIR/release/bulwark"
 BARE="$CARGO_TARGET_DIR/release/examples/bare"
 
