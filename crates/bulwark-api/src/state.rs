@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bulwark_core::access::AccessService;
 use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::iac::IacService;
@@ -48,6 +49,7 @@ pub struct AppState {
     pub jobs: Arc<JobService>,
     pub resources: Arc<ResourceService>,
     pub iac: Arc<IacService>,
+    pub access: Arc<AccessService>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -67,6 +69,7 @@ impl AppState {
             jobs: Arc::new(JobService::new(store.clone(), registry)),
             resources: Arc::new(ResourceService::new(store.clone())),
             iac: Arc::new(IacService::new(store.clone())),
+            access: Arc::new(AccessService::new(store.clone())),
             store,
             auth,
             config: Arc::new(config),

@@ -8,6 +8,7 @@
 //! Architecture invariant: no HTTP, no SQL and no filesystem access here. Everything
 //! that touches the outside world comes in through a port or as plain bytes.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod clock;

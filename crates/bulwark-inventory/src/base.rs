@@ -30,3 +30,40 @@ impl Base {
         }
     }
 }
+
+/// A budget for joins between items (pods × services, roles × bindings,
+/// instances × firewall rules), so that a hostile snapshot cannot make
+/// normalising quadratic in its size. Shared through `&` by the mappers.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    remaining: std::cell::Cell<usize>,
+    exhausted: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    pub(crate) fn new(comparisons: usize) -> Budget {
+        Budget {
+            remaining: std::cell::Cell::new(comparisons),
+            exhausted: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Takes `n` comparisons; `false` (and the budget marked exhausted)
+    /// when there are not that many left.
+    pub(crate) fn take(&self, n: usize) -> bool {
+        match self.remaining.get().checked_sub(n) {
+            Some(left) => {
+                self.remaining.set(left);
+                true
+            }
+            None => {
+                self.exhausted.set(true);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn exhausted(&self) -> bool {
+        self.exhausted.get()
+    }
+}

@@ -412,6 +412,21 @@ pub(crate) fn resolve_hint(provider: Provider, hint: &str) -> Result<Kind, Inges
         "rbac_role" => Some(Kind::K8sRole),
         _ => None,
     };
+    // kubectl resource names: `pods`, `svc`, `kubectl get netpol -A -o json`.
+    let resource = lower
+        .strip_prefix("kubectl get ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or(&lower);
+    let kubectl = match resource {
+        "pods" | "pod" | "po" => Some(Kind::K8sPod),
+        "nodes" | "node" | "no" => Some(Kind::K8sNode),
+        "services" | "service" | "svc" => Some(Kind::K8sService),
+        "ingresses" | "ingress" | "ing" => Some(Kind::K8sIngress),
+        "networkpolicies" | "networkpolicy" | "netpol" => Some(Kind::K8sNetworkPolicy),
+        "roles" | "role" => Some(Kind::K8sRole),
+        "clusterroles" | "clusterrole" => Some(Kind::K8sClusterRole),
+        _ => None,
+    };
     let from_table = HINTS
         .iter()
         .find(|(name, _)| *name == lower)
@@ -430,6 +445,7 @@ pub(crate) fn resolve_hint(provider: Provider, hint: &str) -> Result<Kind, Inges
         _ => None,
     };
     let kind = from_table
+        .or(kubectl)
         .or(kubernetes_key.filter(|_| lower.starts_with("native_") || is_cloud_key(&lower)))
         .or_else(from_type)
         .or_else(registry)

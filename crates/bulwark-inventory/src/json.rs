@@ -201,3 +201,25 @@ pub(crate) fn richness(v: &Value) -> usize {
     v.as_object()
         .map_or(0, |o| o.values().filter(|v| !v.is_null()).count())
 }
+
+/// Rough in-memory size of a value: string bytes plus a per-node cost,
+/// counted without recursion.
+pub(crate) fn approx_size(v: &Value) -> usize {
+    let mut total: usize = 0;
+    let mut stack = vec![v];
+    while let Some(value) = stack.pop() {
+        total = total.saturating_add(32);
+        match value {
+            Value::String(s) => total = total.saturating_add(s.len()),
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(o) => {
+                for (key, child) in o {
+                    total = total.saturating_add(key.len());
+                    stack.push(child);
+                }
+            }
+            _ => {}
+        }
+    }
+    total
+}

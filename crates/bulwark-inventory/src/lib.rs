@@ -5,6 +5,26 @@
 //!
 //! A pure library: no IO, no network, no database.
 //!
+//! ```
+//! use bulwark_inventory::{Limits, Provider, normalize, parse_snapshot, serve};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let text = r#"[{"kind": "compute#instance", "id": "1", "name": "web-1",
+//!   "selfLink": "https://www.googleapis.com/compute/v1/projects/acme/zones/us-central1-a/instances/web-1",
+//!   "zone": "https://www.googleapis.com/compute/v1/projects/acme/zones/us-central1-a"}]"#;
+//! let snapshot = parse_snapshot(text, &Limits::default())?;
+//! let mut normalized = normalize(Provider::Gcp, None, &snapshot)?;
+//! // kubectl and Docker output never names its cluster or host.
+//! normalized.fill_missing_account("acme");
+//! assert!(normalized.warnings.is_empty());
+//! let vms = serve::vm_items(&normalized.assets, Provider::Gcp)?;
+//! assert_eq!(vms[0].account_type, "GCP");
+//! assert_eq!(vms[0].account_id, "acme");
+//! assert_eq!(vms[0].more_info["zone"], "us-central1-a");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # The model
 //!
 //! Every resource is an [`Asset`]: its search key (one of the 86 keys of
@@ -43,9 +63,10 @@
 //! # Hostile input
 //!
 //! Nothing here panics on any JSON value. [`Limits`] bound the nesting depth
-//! (64), JSON values (8 million), items (200,000), assets (500,000) and
-//! text size (64 MiB); the depth check is iterative, so deeper input is
-//! rejected before anything recurses into it. Values that may hold secrets
+//! (64, at most 128), JSON values (8 million), items (200,000), assets
+//! (500,000, and 512 MiB estimated), joins between items (20 million
+//! comparisons) and text size (64 MiB); the depth check is iterative, so
+//! deeper input is rejected before anything recurses into it. Values that may hold secrets
 //! (environment variables, GCP startup scripts and SSH keys, IoT hub keys,
 //! Logic App definitions, connection strings, log payloads) are not copied.
 

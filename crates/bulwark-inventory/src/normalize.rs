@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::base::Budget;
 use crate::detect::{self, Family, Kind, accepts};
 use crate::error::IngestError;
-use crate::json::{richness, shorten};
+use crate::json::{approx_size, richness, shorten};
 use crate::model::{Asset, IgnoredKind, Normalized, Provider, Warning};
 use crate::snapshot::{Item, Limits, check_shape, collect_items};
 use crate::{azure, docker, gcp, kubernetes};
@@ -48,7 +49,7 @@ pub fn normalize_with_limits(
             item.kind = hint;
         }
     }
-    let mut index = Index::new(provider);
+    let mut index = Index::new(provider, limits);
     for item in &items {
         if let Some(kind) = item.kind.filter(|k| accepts(provider, k.family())) {
             index.add(kind, item.value);
@@ -57,6 +58,10 @@ pub fn normalize_with_limits(
     index.finish();
     let mut out = Out::new(*limits);
     for item in &items {
+        if out.is_full() {
+            out.unmapped_items = out.unmapped_items.saturating_add(1);
+            continue;
+        }
         match item.kind {
             None => out.warn(item, unrecognised(item.value)),
             Some(kind) if !accepts(provider, kind.family()) => {
@@ -71,12 +76,23 @@ pub fn normalize_with_limits(
         }
     }
     docker::finish(&index, &mut out);
+    if index.budget.exhausted() {
+        out.warning(
+            String::new(),
+            None,
+            format!(
+                "joins between items stopped after {} comparisons; fields that depend on other items (isPublic of pods, firewallList, boundSubjects) may be incomplete",
+                limits.max_join_comparisons
+            ),
+        );
+    }
     Ok(out.finish())
 }
 
 /// Everything items may look up about other items of the same snapshot.
 pub(crate) struct Index<'a> {
     pub provider: Provider,
+    pub budget: Budget,
     pub azure: azure::AzIndex<'a>,
     pub gcp: gcp::GcIndex<'a>,
     pub kubernetes: kubernetes::K8sIndex<'a>,
@@ -84,9 +100,10 @@ pub(crate) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(provider: Provider) -> Self {
+    fn new(provider: Provider, limits: &Limits) -> Self {
         Index {
             provider,
+            budget: Budget::new(limits.max_join_comparisons),
             azure: azure::AzIndex::default(),
             gcp: gcp::GcIndex::default(),
             kubernetes: kubernetes::K8sIndex::default(),
@@ -145,10 +162,13 @@ fn mismatch(provider: Provider, family: Family) -> String {
 pub(crate) struct Out {
     limits: Limits,
     assets: Vec<Asset>,
+    /// Estimated size of `assets`, against `max_output_bytes`.
+    bytes: usize,
+    full: bool,
     warnings: Vec<Warning>,
     ignored: BTreeMap<String, (usize, String)>,
-    dropped_assets: usize,
     dropped_warnings: usize,
+    unmapped_items: usize,
 }
 
 impl Out {
@@ -156,21 +176,35 @@ impl Out {
         Out {
             limits,
             assets: Vec::new(),
+            bytes: 0,
+            full: false,
             warnings: Vec::new(),
             ignored: BTreeMap::new(),
-            dropped_assets: 0,
             dropped_warnings: 0,
+            unmapped_items: 0,
         }
     }
 
+    /// Adds an asset unless the asset or output-size limit is reached;
+    /// from then on `is_full` tells mappers to stop producing.
     pub(crate) fn push(&mut self, asset: Asset) {
-        if self.assets.len() < self.limits.max_assets {
-            self.assets.push(asset);
-        } else {
-            self.dropped_assets = self.dropped_assets.saturating_add(1);
+        if self.full {
+            return;
         }
+        let size = asset_size(&asset);
+        let bytes = self.bytes.saturating_add(size);
+        if self.assets.len() >= self.limits.max_assets || bytes > self.limits.max_output_bytes {
+            self.full = true;
+            return;
+        }
+        self.bytes = bytes;
+        self.assets.push(asset);
     }
 
+    /// Whether no more assets are taken (so producing them is wasted work).
+    pub(crate) fn is_full(&self) -> bool {
+        self.full
+    }
     pub(crate) fn warn(&mut self, item: &Item<'_>, message: impl Into<String>) {
         let kind = item.kind.map(|kind| detect::label(Some(kind), item.value));
         self.warning(item.path.clone(), kind, message.into());
@@ -199,10 +233,13 @@ impl Out {
     }
 
     fn finish(mut self) -> Normalized {
-        if self.dropped_assets > 0 {
+        if self.full {
             let message = format!(
-                "stopped after {} assets; {} more were dropped",
-                self.limits.max_assets, self.dropped_assets
+                "stopped at the output limit ({} assets, {} bytes) with {} assets; {} later items were not mapped and the last mapped item may be incomplete",
+                self.limits.max_assets,
+                self.limits.max_output_bytes,
+                self.assets.len(),
+                self.unmapped_items
             );
             self.warnings.push(Warning {
                 item: String::new(),
@@ -264,4 +301,30 @@ fn dedupe(assets: Vec<Asset>) -> Vec<Asset> {
         }
     }
     kept
+}
+
+/// Rough in-memory size of an asset, for `max_output_bytes`.
+fn asset_size(asset: &Asset) -> usize {
+    let tags: usize = asset
+        .tags
+        .iter()
+        .map(|t| {
+            t.name
+                .len()
+                .saturating_add(t.value.len())
+                .saturating_add(48)
+        })
+        .fold(0, usize::saturating_add);
+    [
+        asset.search_key.len(),
+        asset.account_id.len(),
+        asset.region.as_ref().map_or(0, String::len),
+        asset.resource_id.len(),
+        asset.name.len(),
+        tags,
+        approx_size(&asset.data),
+        160,
+    ]
+    .into_iter()
+    .fold(0, usize::saturating_add)
 }

@@ -17,18 +17,30 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest nesting of arrays and objects. Default 64, about four times
     /// what real `az`, `gcloud`, `kubectl` and `docker` output needs.
+    /// Values above 128 count as 128: mapping copies and compares subtrees
+    /// recursively, so the depth bound is what keeps the stack safe.
     pub max_depth: usize,
     /// Most JSON values (nodes) in one snapshot. Default 8,000,000.
     pub max_nodes: usize,
     /// Most items (resources, log records) in one snapshot. Default 200,000.
     pub max_items: usize,
     /// Most assets one snapshot may produce (a flow-log record holds many
-    /// flows, a pod many containers); later ones are dropped with a warning.
+    /// flows, a pod many containers). Mapping stops there with a warning.
     /// Default 500,000.
     pub max_assets: usize,
+    /// Most (estimated) bytes of assets one snapshot may produce, since a
+    /// long string shared by many records (a flow log's NSG id, a pod's
+    /// labels) is copied into each asset. Mapping stops there with a
+    /// warning. Default 512 MiB.
+    pub max_output_bytes: usize,
     /// Most warnings reported; the rest are counted in a last warning.
     /// Default 1,000.
     pub max_warnings: usize,
+    /// Most comparisons spent joining items with each other (pods with
+    /// services, roles with bindings, instances with firewall rules), which
+    /// would otherwise grow with the square of the snapshot. Beyond it,
+    /// joined fields are left out and a warning says so. Default 20,000,000.
+    pub max_join_comparisons: usize,
 }
 
 impl Default for Limits {
@@ -39,7 +51,9 @@ impl Default for Limits {
             max_nodes: 8_000_000,
             max_items: 200_000,
             max_assets: 500_000,
+            max_output_bytes: 512 * 1024 * 1024,
             max_warnings: 1_000,
+            max_join_comparisons: 20_000_000,
         }
     }
 }
@@ -77,6 +91,10 @@ pub fn parse_snapshot(text: &str, limits: &Limits) -> Result<Value, IngestError>
     }
 }
 
+/// The deepest nesting accepted whatever the limits say (serde_json's own
+/// parser limit).
+const HARD_MAX_DEPTH: usize = 128;
+
 /// Rejects snapshots that are too deep or too large, without recursion.
 pub(crate) fn check_shape(root: &Value, limits: &Limits) -> Result<(), IngestError> {
     let found = match root {
@@ -89,6 +107,7 @@ pub(crate) fn check_shape(root: &Value, limits: &Limits) -> Result<(), IngestErr
     if let Some(found) = found {
         return Err(IngestError::NotASnapshot { found });
     }
+    let max_depth = limits.max_depth.min(HARD_MAX_DEPTH);
     let mut stack: Vec<(&Value, usize)> = vec![(root, 1)];
     let mut nodes: usize = 0;
     while let Some((value, depth)) = stack.pop() {
@@ -103,10 +122,8 @@ pub(crate) fn check_shape(root: &Value, limits: &Limits) -> Result<(), IngestErr
             Value::Object(o) => Box::new(o.values()),
             _ => continue,
         };
-        if depth > limits.max_depth {
-            return Err(IngestError::TooDeep {
-                limit: limits.max_depth,
-            });
+        if depth > max_depth {
+            return Err(IngestError::TooDeep { limit: max_depth });
         }
         let next = depth.saturating_add(1);
         stack.extend(children.map(|child| (child, next)));

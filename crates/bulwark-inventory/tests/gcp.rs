@@ -52,20 +52,40 @@ fn public_instance_follows_the_gcp_host_sample() {
     assert_eq!(d["tags"], json!(["http-server", "https-server"]));
     assert_eq!(
         d["firewallList"],
-        json!(["default-allow-http", "default-allow-internal", "default-allow-ssh"])
+        json!([
+            "default-allow-http",
+            "default-allow-internal",
+            "default-allow-ssh"
+        ])
     );
     let nic = &d["networkInterfaceList"][0];
     assert_eq!(nic["privateIp"], "10.128.0.2");
-    assert!(nic["networkId"].as_str().unwrap().ends_with("/global/networks/default"));
-    assert_eq!(nic["accessConfigList"][0]["publicPtrDomainName"], "web-1.acme.example.");
+    assert!(
+        nic["networkId"]
+            .as_str()
+            .unwrap()
+            .ends_with("/global/networks/default")
+    );
+    assert_eq!(
+        nic["accessConfigList"][0]["publicPtrDomainName"],
+        "web-1.acme.example."
+    );
     let disk = &d["disksList"][0];
     assert_eq!(disk["name"], "web-1");
     assert_eq!(disk["diskSizeGb"], "20");
     assert_eq!(disk["diskType"], "pd-balanced");
-    assert!(disk["sourceImage"].as_str().unwrap().ends_with("/debian-12-bookworm-v20230912"));
+    assert!(
+        disk["sourceImage"]
+            .as_str()
+            .unwrap()
+            .ends_with("/debian-12-bookworm-v20230912")
+    );
     assert_eq!(disk["isEncrypted"], false);
     assert_eq!(disk["index"], 0);
-    assert_eq!(d["serviceAccountList"][0]["scopes"], json!(["https://www.googleapis.com/auth/cloud-platform"]));
+    assert_eq!(
+        d["serviceAccountList"][0]["scopes"],
+        json!(["https://www.googleapis.com/auth/cloud-platform"])
+    );
     assert_eq!(d["hasContainerNodes"], false);
     assert_eq!(d["metadata"]["enable-oslogin"], "FALSE");
     assert_eq!(d["metadata"]["startup-script"], "<redacted>");
@@ -82,13 +102,24 @@ fn private_bastion_gets_rules_by_service_account_and_tag() {
     assert_eq!(bastion.is_public, Some(false));
     assert_eq!(bastion.region.as_deref(), Some("europe-west1"));
     assert_eq!(d["publicIP"], Value::Null);
-    assert_eq!(d["firewallList"], json!(["prod-allow-iap-ssh", "prod-deny-egress"]), "disabled rule left out");
+    assert_eq!(
+        d["firewallList"],
+        json!(["prod-allow-iap-ssh", "prod-deny-egress"]),
+        "disabled rule left out"
+    );
     assert_eq!(d["canIpForward"], true);
     assert_eq!(d["deletionProtection"], true);
-    assert_eq!(d["disksList"][0]["isEncrypted"], true, "customer-managed key");
+    assert_eq!(
+        d["disksList"][0]["isEncrypted"], true,
+        "customer-managed key"
+    );
     assert_eq!(d["disksList"][0]["diskType"], "pd-ssd");
     assert_eq!(d["disksList"][1]["mode"], "READ_ONLY");
-    assert_eq!(d["disksList"][1]["sourceImage"], Value::Null, "no disk item for it");
+    assert_eq!(
+        d["disksList"][1]["sourceImage"],
+        Value::Null,
+        "no disk item for it"
+    );
     assert_eq!(d["metadata"]["block-project-ssh-keys"], "true");
 }
 
@@ -98,7 +129,10 @@ fn gke_node_vm_has_container_nodes_and_its_kube_env_is_redacted() {
     let node = find(&n, "GCP_HOST", "gke-prod-gke-default-pool-1a2b3c4d-x7k2");
     assert_eq!(node.data["hasContainerNodes"], true);
     assert_eq!(node.data["metadata"]["kube-env"], "<redacted>");
-    assert_eq!(node.data["firewallList"], json!(["default-allow-internal", "default-allow-ssh"]));
+    assert_eq!(
+        node.data["firewallList"],
+        json!(["default-allow-internal", "default-allow-ssh"])
+    );
     assert!(!leaks(&n, "KUBELET_KEY"));
 }
 
@@ -109,10 +143,16 @@ fn firewall_rules() {
     assert_eq!(ssh.is_public, Some(true));
     assert_eq!(ssh.account_id, "acme-prod");
     assert_eq!(ssh.resource_id, "3300112233445566778");
-    assert_eq!(ssh.data["allowed"], json!([{ "protocol": "tcp", "ports": ["22"] }]));
+    assert_eq!(
+        ssh.data["allowed"],
+        json!([{ "protocol": "tcp", "ports": ["22"] }])
+    );
     assert_eq!(ssh.data["network"], "default");
     assert_eq!(ssh.data["openToInternet"], true);
-    assert_eq!(find(&n, "GCP_FIREWALL", "default-allow-internal").is_public, Some(false));
+    assert_eq!(
+        find(&n, "GCP_FIREWALL", "default-allow-internal").is_public,
+        Some(false)
+    );
     let disabled = find(&n, "GCP_FIREWALL", "temp-allow-all");
     assert_eq!(disabled.is_public, Some(false));
     assert_eq!(disabled.data["disabled"], true);
@@ -129,31 +169,47 @@ fn vpcs_with_subnets_and_firewall_rules() {
     assert_eq!(default.data["isDefault"], true);
     assert_eq!(default.data["subnetMode"], "AUTO");
     assert_eq!(default.data["subnetworks"][1]["region"], "europe-west1");
-    assert_eq!(default.data["openFirewallRules"], json!(["default-allow-http", "default-allow-ssh"]));
+    assert_eq!(
+        default.data["openFirewallRules"],
+        json!(["default-allow-http", "default-allow-ssh"])
+    );
     assert_eq!(default.is_public, None);
     let prod = find(&n, "GCP_VPC", "prod-vpc");
     assert_eq!(prod.data["routingMode"], "GLOBAL");
     assert_eq!(prod.data["subnetworks"][0]["ipCidrRange"], "10.20.0.0/20");
     assert_eq!(prod.data["subnetworks"][0]["flowLogsEnabled"], true);
-    assert_eq!(prod.data["peerings"][0]["name"], "servicenetworking-googleapis-com");
+    assert_eq!(
+        prod.data["peerings"][0]["name"],
+        "servicenetworking-googleapis-com"
+    );
     assert_eq!(prod.data["openFirewallRules"], json!([]));
     assert_eq!(prod.account_id, "acme-prod");
 }
 
 #[test]
 fn buckets_in_gcloud_storage_shape() {
-    let n = run_clean(Provider::Gcp, &["gcp/buckets_list.json", "gcp/asset_iam_policies.json"]);
+    let n = run_clean(
+        Provider::Gcp,
+        &["gcp/buckets_list.json", "gcp/asset_iam_policies.json"],
+    );
     let public = find(&n, "GCP_BUCKET", "acme-public-assets");
     assert_eq!(public.is_public, Some(true));
     assert_eq!(public.data["publicAcl"], json!(["allUsers:READER"]));
-    assert_eq!(public.data["publicIamMembers"], json!(["roles/storage.objectViewer allUsers"]));
+    assert_eq!(
+        public.data["publicIamMembers"],
+        json!(["roles/storage.objectViewer allUsers"])
+    );
     assert_eq!(public.data["url"], "gs://acme-public-assets/");
     assert_eq!(public.data["location"], "us");
     assert_eq!(public.data["versioningEnabled"], false);
     assert_eq!(public.region.as_deref(), Some("us"));
     assert_eq!(tag(public, "content"), Some("static"));
     let archive = find(&n, "GCP_BUCKET", "acme-audit-archive");
-    assert_eq!(archive.is_public, Some(false), "public access prevention enforced");
+    assert_eq!(
+        archive.is_public,
+        Some(false),
+        "public access prevention enforced"
+    );
     assert_eq!(archive.data["uniformBucketLevelAccess"], true);
     assert_eq!(archive.data["loggingEnabled"], true);
     assert_eq!(
@@ -164,7 +220,10 @@ fn buckets_in_gcloud_storage_shape() {
 
 #[test]
 fn buckets_in_json_api_shape_with_a_bucket_policy() {
-    let n = run_clean(Provider::Gcp, &["gcp/buckets_raw.json", "gcp/bucket_iam_policy.json"]);
+    let n = run_clean(
+        Provider::Gcp,
+        &["gcp/buckets_raw.json", "gcp/bucket_iam_policy.json"],
+    );
     let ml = find(&n, "GCP_BUCKET", "acme-ml-datasets");
     assert_eq!(ml.is_public, Some(true), "allAuthenticatedUsers can read");
     assert_eq!(ml.data["projectNumber"], "123456789012");
@@ -172,7 +231,10 @@ fn buckets_in_json_api_shape_with_a_bucket_policy() {
     assert_eq!(ml.data["uniformBucketLevelAccess"], true);
     assert_eq!(ml.data["created"], "2023-05-01T10:00:00.000Z");
     let alone = run_clean(Provider::Gcp, &["gcp/buckets_raw.json"]);
-    assert_eq!(find(&alone, "GCP_BUCKET", "acme-ml-datasets").is_public, None);
+    assert_eq!(
+        find(&alone, "GCP_BUCKET", "acme-ml-datasets").is_public,
+        None
+    );
 }
 
 #[test]
@@ -187,9 +249,15 @@ fn cloud_sql_instance_open_to_the_internet() {
     assert_eq!(orders.data["privateIP"], "10.20.16.3");
     assert_eq!(orders.data["authorizedNetworks"], json!(["0.0.0.0/0"]));
     assert_eq!(orders.data["requireSsl"], false);
-    assert_eq!(orders.data["databaseFlags"][0], json!({ "name": "log_connections", "value": "off" }));
+    assert_eq!(
+        orders.data["databaseFlags"][0],
+        json!({ "name": "log_connections", "value": "off" })
+    );
     assert_eq!(tag(orders, "app"), Some("orders"));
-    assert!(!leaks(&n, "MIIDfzCCAmegAwIBAgIBADANBgkqhkiG9w0BAQsFADB3MS0wKwYDVQQuEyRmMGI"));
+    assert!(!leaks(
+        &n,
+        "MIIDfzCCAmegAwIBAgIBADANBgkqhkiG9w0BAQsFADB3MS0wKwYDVQQuEyRmMGI"
+    ));
     let hr = find(&n, "GCP_SQL", "hr-mysql");
     assert_eq!(hr.is_public, Some(false));
     assert_eq!(hr.data["ipv4Enabled"], false);
@@ -226,7 +294,10 @@ fn gke_clusters_follow_the_cluster_sample() {
 
 #[test]
 fn node_pools_from_clusters_and_node_pools_list() {
-    let n = run_clean(Provider::Gcp, &["gcp/clusters_list.json", "gcp/node_pools_list.json"]);
+    let n = run_clean(
+        Provider::Gcp,
+        &["gcp/clusters_list.json", "gcp/node_pools_list.json"],
+    );
     assert_eq!(names(&n, "GCP_NODEPOOL"), ["batch-pool", "default-pool"]);
     let default = find(&n, "GCP_NODEPOOL", "default-pool");
     assert_eq!(default.data["cluster"], "prod-gke");
@@ -271,7 +342,10 @@ fn users_from_the_directory_and_service_accounts() {
     let ci = find(&n, "GCP_USER", "CI deployer");
     assert_fields(ci, shapes::GCP_USER);
     assert_eq!(ci.account_id, "acme-prod");
-    assert_eq!(ci.data["isAdmin"], true, "roles/owner in the project policy");
+    assert_eq!(
+        ci.data["isAdmin"], true,
+        "roles/owner in the project policy"
+    );
     assert_eq!(ci.data["isSuspended"], false);
     assert_eq!(ci.data["agreedToTerms"], Value::Null);
     let compute = find(&n, "GCP_USER", "Compute Engine default service account");
@@ -281,12 +355,18 @@ fn users_from_the_directory_and_service_accounts() {
     assert_eq!(old.data["isAdmin"], false);
 
     let without_policy = run_clean(Provider::Gcp, &["gcp/service_accounts_list.json"]);
-    assert_eq!(find(&without_policy, "GCP_USER", "CI deployer").data["isAdmin"], Value::Null);
+    assert_eq!(
+        find(&without_policy, "GCP_USER", "CI deployer").data["isAdmin"],
+        Value::Null
+    );
 }
 
 #[test]
 fn groups_from_admin_sdk_and_cloud_identity() {
-    let n = run_clean(Provider::Gcp, &["gcp/directory_groups.json", "gcp/identity_groups.json"]);
+    let n = run_clean(
+        Provider::Gcp,
+        &["gcp/directory_groups.json", "gcp/identity_groups.json"],
+    );
     let devs = find(&n, "GCP_GROUP", "GCP Developers");
     assert_eq!(devs.data["email"], "gcp-devs@acme.example");
     assert_eq!(devs.data["directMembersCount"], 12);
@@ -294,7 +374,10 @@ fn groups_from_admin_sdk_and_cloud_identity() {
     let sre = find(&n, "GCP_GROUP", "SRE On-call");
     assert_eq!(sre.resource_id, "groups/01gf8i832b0c1d2");
     assert_eq!(sre.data["email"], "sre-oncall@acme.example");
-    assert_eq!(tag(sre, "cloudidentity.googleapis.com/groups.discussion_forum"), Some(""));
+    assert_eq!(
+        tag(sre, "cloudidentity.googleapis.com/groups.discussion_forum"),
+        Some("")
+    );
 }
 
 #[test]
@@ -307,7 +390,10 @@ fn role_bindings_from_project_bucket_and_asset_policies() {
     assert_eq!(owner.is_public, Some(false));
     let temporary = find(&n, "GCP_ROLE_BINDING", "roles/compute.admin");
     assert_eq!(temporary.data["condition"], "temporary-access");
-    assert_eq!(temporary.resource_id, "#roles/compute.admin#temporary-access");
+    assert_eq!(
+        temporary.resource_id,
+        "#roles/compute.admin#temporary-access"
+    );
 
     let assets = run_clean(Provider::Gcp, &["gcp/asset_iam_policies.json"]);
     let browser = find(&assets, "GCP_ROLE_BINDING", "roles/browser");
@@ -315,7 +401,10 @@ fn role_bindings_from_project_bucket_and_asset_policies() {
     assert_eq!(browser.account_id, "acme-prod");
     assert_eq!(browser.data["publicMembers"], json!(["allUsers"]));
     let viewer = find(&assets, "GCP_ROLE_BINDING", "roles/storage.objectViewer");
-    assert_eq!(viewer.data["resource"], "//storage.googleapis.com/acme-public-assets");
+    assert_eq!(
+        viewer.data["resource"],
+        "//storage.googleapis.com/acme-public-assets"
+    );
     assert_eq!(viewer.is_public, Some(true));
 
     let bucket = run_clean(Provider::Gcp, &["gcp/bucket_iam_policy.json"]);
@@ -331,13 +420,28 @@ fn audit_log_entries_and_other_logs() {
     assert_eq!(insert.resource_id, "-7x2k4ae1b2c3");
     assert_eq!(insert.is_public, Some(true));
     assert_eq!(insert.data["principalEmail"], "alice@acme.example");
-    assert_eq!(insert.data["resourceName"], "projects/acme-prod/global/firewalls/allow-all-ingress");
+    assert_eq!(
+        insert.data["resourceName"],
+        "projects/acme-prod/global/firewalls/allow-all-ingress"
+    );
     assert_eq!(insert.data["resourceType"], "gce_firewall_rule");
-    let key = find(&n, "GCP_ACTIVITY_LOG", "google.iam.admin.v1.CreateServiceAccountKey");
+    let key = find(
+        &n,
+        "GCP_ACTIVITY_LOG",
+        "google.iam.admin.v1.CreateServiceAccountKey",
+    );
     assert_eq!(key.is_public, Some(false));
     assert_eq!(key.data["statusCode"], 0);
-    assert!(!leaks(&n, "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsIC4uLg=="));
-    assert_eq!(n.ignored.len(), 1, "the application log line: {:?}", n.ignored);
+    assert!(!leaks(
+        &n,
+        "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIsIC4uLg=="
+    ));
+    assert_eq!(
+        n.ignored.len(),
+        1,
+        "the application log line: {:?}",
+        n.ignored
+    );
 }
 
 #[test]

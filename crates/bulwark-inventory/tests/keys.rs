@@ -55,9 +55,18 @@ fn table_matches_the_seed_list() {
         assert_eq!(row[1], info.provider, "{}", info.key);
         assert_eq!(row[2], info.returned_data, "{}", info.key);
     }
-    assert_eq!(search_key_info("GCP_NODEPOOL").unwrap().coverage, Coverage::Snapshot);
-    assert_eq!(search_key_info("AWS_S3").unwrap().coverage, Coverage::AwsCollector);
-    assert!(search_key_info("gcp_nodepool").is_none(), "keys are case-sensitive");
+    assert_eq!(
+        search_key_info("GCP_NODEPOOL").unwrap().coverage,
+        Coverage::Snapshot
+    );
+    assert_eq!(
+        search_key_info("AWS_S3").unwrap().coverage,
+        Coverage::AwsCollector
+    );
+    assert!(
+        search_key_info("gcp_nodepool").is_none(),
+        "keys are case-sensitive"
+    );
 }
 
 #[test]
@@ -98,8 +107,18 @@ fn every_snapshot_key_is_filled_by_some_fixture() {
             asset.search_key,
             asset.provider
         );
-        assert!(!asset.resource_id.is_empty(), "{} {} has no id", asset.search_key, asset.name);
-        assert!(!asset.name.is_empty(), "{} {} has no name", asset.search_key, asset.resource_id);
+        assert!(
+            !asset.resource_id.is_empty(),
+            "{} {} has no id",
+            asset.search_key,
+            asset.name
+        );
+        assert!(
+            !asset.name.is_empty(),
+            "{} {} has no name",
+            asset.search_key,
+            asset.resource_id
+        );
     }
 }
 
@@ -119,7 +138,11 @@ fn sample_backed_kinds_have_exactly_the_sample_fields() {
 fn fixtures_warn_only_where_they_mean_to() {
     let warnings: Vec<String> = all_fixtures()
         .iter()
-        .flat_map(|n| n.warnings.iter().map(|w| format!("{}: {}", w.item, w.message)))
+        .flat_map(|n| {
+            n.warnings
+                .iter()
+                .map(|w| format!("{}: {}", w.item, w.message))
+        })
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].ends_with("/records/0: 1 flow tuples could not be read"));
@@ -145,6 +168,9 @@ fn readme_documents_every_key() {
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` |", info.key)))
             .unwrap_or_else(|| panic!("README has no row for {}", info.key));
-        assert!(row.trim_end().ends_with(&format!("| {coverage} |")), "{row}");
+        assert!(
+            row.trim_end().ends_with(&format!("| {coverage} |")),
+            "{row}"
+        );
     }
 }

@@ -32,14 +32,25 @@ fn set(fields: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn vms_items_per_provider() {
-    let azure = run_clean(Provider::Azure, &["azure/vm_list_d.json", "azure/nsg_list.json"]);
+    let azure = run_clean(
+        Provider::Azure,
+        &["azure/vm_list_d.json", "azure/nsg_list.json"],
+    );
     let items = vm_items(&azure.assets, Provider::Azure).unwrap();
     assert_eq!(items.len(), 3, "NSGs are not hosts");
     let item = serde_json::to_value(&items[0]).unwrap();
-    assert_eq!(keys_of(&item), set(&["accountType", "accountId", "instanceId", "moreInfo"]));
+    assert_eq!(
+        keys_of(&item),
+        set(&["accountType", "accountId", "instanceId", "moreInfo"])
+    );
     assert_eq!(item["accountType"], "AZURE");
     assert_eq!(item["accountId"], "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f");
-    assert!(item["instanceId"].as_str().unwrap().ends_with("/virtualMachines/web-01"));
+    assert!(
+        item["instanceId"]
+            .as_str()
+            .unwrap()
+            .ends_with("/virtualMachines/web-01")
+    );
     assert_eq!(keys_of(&item["moreInfo"]), set(shapes::AZURE_HOST));
 
     let gcp = run_clean(Provider::Gcp, &["gcp/instances_list.json"]);
@@ -82,8 +93,14 @@ fn users_items_per_provider() {
     let items = user_items(&azure.assets, Provider::Azure).unwrap();
     assert_eq!(items.len(), 3);
     let item = serde_json::to_value(&items[0]).unwrap();
-    assert_eq!(keys_of(&item), set(&["accountType", "accountId", "name", "moreInfo"]));
-    assert_eq!(item["accountType"], "Azure", "the seed's user sample spells it so");
+    assert_eq!(
+        keys_of(&item),
+        set(&["accountType", "accountId", "name", "moreInfo"])
+    );
+    assert_eq!(
+        item["accountType"], "Azure",
+        "the seed's user sample spells it so"
+    );
     assert_eq!(item["name"], "Alice Example");
     assert_eq!(keys_of(&item["moreInfo"]), set(shapes::AZURE_USER));
 
@@ -92,7 +109,9 @@ fn users_items_per_provider() {
     assert_eq!(items[0].account_type, "GCP");
     assert_eq!(keys_of(&items[0].more_info), set(shapes::GCP_USER));
     assert_eq!(
-        user_items(&gcp.assets, Provider::Docker).unwrap_err().to_string(),
+        user_items(&gcp.assets, Provider::Docker)
+            .unwrap_err()
+            .to_string(),
         "Provider type not supported"
     );
 }
@@ -101,7 +120,11 @@ fn users_items_per_provider() {
 fn serverless_items_are_function_apps_only() {
     let n = run_clean(
         Provider::Azure,
-        &["azure/functionapp_list.json", "azure/webapp_list.json", "azure/functionapp_arm_export.json"],
+        &[
+            "azure/functionapp_list.json",
+            "azure/webapp_list.json",
+            "azure/functionapp_arm_export.json",
+        ],
     );
     let items = serverless_items(&n.assets, Provider::Azure).unwrap();
     let names: Vec<&str> = items.iter().map(|i| i.function_name.as_str()).collect();
@@ -109,29 +132,44 @@ fn serverless_items_are_function_apps_only() {
     let item = serde_json::to_value(&items[0]).unwrap();
     assert_eq!(
         keys_of(&item),
-        set(&["accountType", "accountId", "functionName", "region", "moreInfo"])
+        set(&[
+            "accountType",
+            "accountId",
+            "functionName",
+            "region",
+            "moreInfo"
+        ])
     );
     assert_eq!(item["accountType"], "Azure");
     assert_eq!(item["region"], "westeurope");
     assert_eq!(keys_of(&item["moreInfo"]), set(shapes::AZURE_FUNCTION));
     assert_eq!(
-        serverless_items(&n.assets, Provider::Gcp).unwrap_err().to_string(),
+        serverless_items(&n.assets, Provider::Gcp)
+            .unwrap_err()
+            .to_string(),
         "Provider GCP not supported"
     );
 }
 
 #[test]
 fn container_query_validation_uses_the_seed_messages() {
-    let message = |p: Option<&str>, t: Option<&str>| ContainerQuery::parse(p, t).unwrap_err().to_string();
+    let message =
+        |p: Option<&str>, t: Option<&str>| ContainerQuery::parse(p, t).unwrap_err().to_string();
     assert_eq!(message(None, Some("pods")), "Provider not provided.");
     assert_eq!(message(Some(" "), Some("pods")), "Provider not provided.");
     assert_eq!(message(Some("eks"), None), "Container-Type not provided.");
-    assert_eq!(message(Some("eks"), Some("vms")), "Invalid Container-Type:vms");
+    assert_eq!(
+        message(Some("eks"), Some("vms")),
+        "Invalid Container-Type:vms"
+    );
     assert_eq!(
         message(Some("native"), Some("clusters")),
         "Provider:native not supported for Container-Type:clusters"
     );
-    assert_eq!(message(Some("ecs"), Some("pods")), "Provider:ecs not supported for Container-Type:pods");
+    assert_eq!(
+        message(Some("ecs"), Some("pods")),
+        "Provider:ecs not supported for Container-Type:pods"
+    );
     let query = ContainerQuery::parse(Some("AKS"), Some("Pods")).unwrap();
     assert_eq!(query.provider, ContainerProvider::Aks);
     assert_eq!(query.container_type, ContainerType::Pods);
@@ -145,11 +183,18 @@ fn native_containers_include_docker_hosts() {
     assets.extend(run_clean(Provider::Aws, &["kubernetes/pods.json"]).assets);
     let native = ContainerQuery::parse(Some("native"), Some("containers")).unwrap();
     let items = container_items(&assets, &native);
-    assert_eq!(items.len(), 4 + 3, "4 pod containers and 3 Docker containers");
+    assert_eq!(
+        items.len(),
+        4 + 3,
+        "4 pod containers and 3 Docker containers"
+    );
     let types: BTreeSet<&str> = items.iter().map(|i| i.account_type.as_str()).collect();
     assert_eq!(types, BTreeSet::from(["Docker", "Kubernetes"]));
     let item = serde_json::to_value(&items[0]).unwrap();
-    assert_eq!(keys_of(&item), set(&["accountType", "accountId", "objectId", "name", "moreInfo"]));
+    assert_eq!(
+        keys_of(&item),
+        set(&["accountType", "accountId", "objectId", "name", "moreInfo"])
+    );
     assert_eq!(keys_of(&item["moreInfo"]), set(shapes::CONTAINER));
 
     let eks = ContainerQuery::parse(Some("eks"), Some("pods")).unwrap();
@@ -171,4 +216,40 @@ fn aks_clusters_as_container_items() {
     assert_eq!(keys_of(&items[0].more_info), set(shapes::CLUSTER));
     let gke = ContainerQuery::parse(Some("gke"), Some("clusters")).unwrap();
     assert!(container_items(&n.assets, &gke).is_empty());
+}
+
+#[test]
+fn assets_serialize_with_the_search_field_names_and_round_trip() {
+    let n = run_clean(Provider::Gcp, &["gcp/instances_list.json"]);
+    let asset = &n.assets[0];
+    let value = serde_json::to_value(asset).unwrap();
+    assert_eq!(
+        keys_of(&value),
+        set(&[
+            "searchKey",
+            "provider",
+            "accountId",
+            "region",
+            "resourceId",
+            "name",
+            "tags",
+            "isPublic",
+            "data"
+        ])
+    );
+    assert_eq!(value["provider"], "GCP");
+    assert_eq!(value["tags"][0], json!({ "name": "env", "value": "prod" }));
+    let back: Asset = serde_json::from_value(value).unwrap();
+    assert_eq!(&back, asset);
+    assert_eq!(Provider::from_optix("Azure"), Some(Provider::Azure));
+    assert_eq!(
+        Provider::from_optix("azure"),
+        None,
+        "case-sensitive, as the seed says"
+    );
+    assert_eq!("Docker".parse::<Provider>().unwrap(), Provider::Docker);
+    assert_eq!(
+        "k8s".parse::<Provider>().unwrap_err().to_string(),
+        "Provider type not supported"
+    );
 }

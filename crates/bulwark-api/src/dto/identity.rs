@@ -97,6 +97,10 @@ wire_object! {
         update_time: i64,
         user_count: i64,
         uuid: String,
+        /// Beyond the seed: member user uuids of a local group.
+        member_users: Vec<String>,
+        /// Beyond the seed: member group uuids (nesting; cycles are harmless).
+        member_groups: Vec<String>,
     }
 }
 
@@ -206,5 +210,126 @@ pub struct UpdateUserBody {
     /// Deprecated, ignored.
     pub record_update_time: Option<i64>,
     pub user: Option<UserDto>,
+    pub uuid: Option<String>,
+}
+
+/// `{include_any: [{all: [...]}], exclude_any: [...]}`: any include clause whose tags
+/// are all present, and no exclude clause.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct FilterDto {
+    #[serde(default)]
+    pub include_any: Vec<ClauseDto>,
+    #[serde(default)]
+    pub exclude_any: Vec<ClauseDto>,
+}
+
+/// A conjunction of selectors.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ClauseDto {
+    #[serde(default)]
+    pub all: Vec<String>,
+}
+
+/// MITM settings of a policy.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct MitmSettings {
+    #[serde(default)]
+    pub fail_close: bool,
+}
+
+wire_object! {
+    /// An access rule (`proto.Access`): users in `user_list` may reach apps in `app_list`.
+    AccessDto {
+        /// 0 unspecified, 1 standing, 2 just-in-time (needs `end_time`), 3 break-glass.
+        access_type: i64,
+        account_name: String,
+        allow_guest_access: bool,
+        app_list: Vec<String>,
+        create_time: i64,
+        creator_uuid: String,
+        data_source: i64,
+        description: String,
+        /// Epoch ms after which the access no longer grants.
+        end_time: i64,
+        integration_id: String,
+        revoked_user_list: Vec<String>,
+        status: i64,
+        update_time: i64,
+        user_list: Vec<String>,
+        uuid: String,
+    }
+}
+
+wire_object! {
+    /// A policy (`proto.Policy`). Actions: 1 ALLOW, 2 BLOCK, 3 REQUIRE_MFA, 4 RUN_WORKFLOW,
+    /// 101 RUN_APP_SPECIFIC_WORKFLOW, 102 REQUIRE_JUSTIFICATION, 103 REQUIRE_REAUTHENTICATION,
+    /// 201 ROUTE_VIA_CONNECTOR, 202 ROUTE_DIRECT, 300 INSPECT, 301 DO_NOT_INSPECT,
+    /// 310 INSPECT_WITH_DLP, 399 INSPECT_CUSTOM, 400 ALERT, 500 TERMINATE_SESSION.
+    /// Types: 1 ACCESS, 2 ROUTING, 3 INSPECTION, 4 APP_CONTROL. Smaller priority first.
+    PolicyDto {
+        account_name: String,
+        action: i64,
+        allow_guest_access: bool,
+        app_filter: FilterDto,
+        constraints: BTreeMap<String, String>,
+        create_time: i64,
+        creator_display_name: String,
+        creator_uuid: String,
+        data_source: i64,
+        description: String,
+        filter_selector_display_names: BTreeMap<String, String>,
+        integration_id: String,
+        metadata: String,
+        mitm_settings: MitmSettings,
+        name: String,
+        parent_app_control_policy_uuid: String,
+        policy_event_type: i64,
+        priority: i64,
+        session_filter: FilterDto,
+        status: i64,
+        r#type: i64,
+        update_time: i64,
+        updater_display_name: String,
+        updater_uuid: String,
+        uuid: String,
+        workflow_name: String,
+        workflow_uuid: String,
+    }
+}
+
+/// `{"policies": [...]}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PolicyList {
+    pub policies: Vec<PolicyDto>,
+}
+
+/// "Query access objects": matching accesses with the apps, groups and users they name.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AccessQueryResult {
+    pub accesses: Vec<AccessDto>,
+    pub apps: Vec<AppDto>,
+    pub groups: Vec<GroupDto>,
+    pub users: Vec<UserDto>,
+}
+
+/// Update an access: `access` holds only the fields to change.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateAccessBody {
+    pub access: Option<AccessDto>,
+    pub account_name: Option<String>,
+    #[serde(default)]
+    pub attributes_to_delete: Vec<String>,
+    pub uuid: Option<String>,
+}
+
+/// Update a policy: `policy` holds only the fields to change; `expected_update_time`,
+/// when set, must equal the stored `update_time` or the update is refused with 409.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdatePolicyBody {
+    pub account_name: Option<String>,
+    #[serde(default)]
+    pub attributes_to_delete: Vec<String>,
+    pub expected_update_time: Option<i64>,
+    pub policy: Option<PolicyDto>,
     pub uuid: Option<String>,
 }

@@ -68,6 +68,9 @@ pub(super) fn cluster(item: &Item<'_>, out: &mut Out) {
         data,
     ));
     for pool in pools {
+        if out.is_full() {
+            return;
+        }
         let Some(name) = str_at(pool, &["name"]) else {
             continue;
         };

@@ -3,6 +3,8 @@
 //! same snapshot for subnets, NSGs and addresses. `data` is exactly the
 //! seed's Azure `moreInfo` of `GET /api/v1/vms`.
 
+use std::collections::HashSet;
+
 use serde_json::{Value, json};
 
 use super::{AzIndex, arm, key, no_id, parent, prop, prop_arr, prop_bool, prop_str, ref_id};
@@ -73,15 +75,13 @@ pub(super) fn vm(ix: &AzIndex<'_>, item: &Item<'_>, out: &mut Out) {
         .as_ref()
         .and_then(|n| n.nsg.clone().or_else(|| n.subnet_nsg.clone()));
     let mut security_groups: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
     for nsg in nics
         .iter()
         .flat_map(|n| [n.nsg.clone(), n.subnet_nsg.clone()])
         .flatten()
     {
-        if !security_groups
-            .iter()
-            .any(|known| known.eq_ignore_ascii_case(&nsg))
-        {
+        if seen.insert(key(&nsg)) {
             security_groups.push(nsg);
         }
     }

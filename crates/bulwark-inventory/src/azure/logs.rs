@@ -92,6 +92,9 @@ pub(super) fn flow_log(item: &Item<'_>, out: &mut Out) {
                 .and_then(Value::as_array)
                 .map_or(&[][..], Vec::as_slice);
             for tuple in tuples.iter().filter_map(Value::as_str) {
+                if out.is_full() {
+                    return;
+                }
                 match Tuple::parse(tuple) {
                     Some(flow) => out.push(flow.asset(nsg, &account, rule_name, mac, version, v)),
                     None => bad = bad.saturating_add(1),

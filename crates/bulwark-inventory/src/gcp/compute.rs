@@ -6,9 +6,12 @@
 //!
 //! Host `data` is exactly the seed's GCP `moreInfo` of `GET /api/v1/vms`.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value, json};
 
 use super::{GcIndex, base, project, relative, zone_region};
+use crate::base::Budget;
 use crate::json::{
     arr_at, at, b, bool_at, i64_at, id_at, is_anywhere, last_segment, s, str_at, strings,
     tags_from_object,
@@ -32,7 +35,7 @@ const SAFE_METADATA: [&str; 10] = [
     "enable-os-inventory",
 ];
 
-pub(super) fn instance(ix: &GcIndex<'_>, item: &Item<'_>, out: &mut Out) {
+pub(super) fn instance(ix: &GcIndex<'_>, budget: &Budget, item: &Item<'_>, out: &mut Out) {
     let v = item.value;
     let (Some(id), Some(name)) = (id_at(v, &["id"]), str_at(v, &["name"])) else {
         return out.warn(item, "instance without `id` or `name`");
@@ -51,19 +54,27 @@ pub(super) fn instance(ix: &GcIndex<'_>, item: &Item<'_>, out: &mut Out) {
         .any(|c| str_at(c, &["externalIpv6"]).is_some());
     let is_public = !nat_ips.is_empty() || ipv6_public;
     let network_tags = strings(arr_at(v, &["tags", "items"]));
-    let service_accounts: Vec<&str> = arr_at(v, &["serviceAccounts"])
+    // Sets, so that matching many rules against many tags stays linear.
+    let target = Target {
+        tags: network_tags.iter().map(String::as_str).collect(),
+        accounts: arr_at(v, &["serviceAccounts"])
+            .iter()
+            .filter_map(|a| str_at(a, &["email"]))
+            .collect(),
+        networks: nics
+            .iter()
+            .filter_map(|nic| str_at(nic, &["network"]))
+            .map(relative)
+            .collect(),
+    };
+    let candidates: &[&Value] = if budget.take(ix.firewalls.len()) {
+        &ix.firewalls
+    } else {
+        &[]
+    };
+    let mut firewalls: Vec<&str> = candidates
         .iter()
-        .filter_map(|a| str_at(a, &["email"]))
-        .collect();
-    let networks: Vec<String> = nics
-        .iter()
-        .filter_map(|nic| str_at(nic, &["network"]))
-        .map(relative)
-        .collect();
-    let mut firewalls: Vec<&str> = ix
-        .firewalls
-        .iter()
-        .filter(|fw| applies(fw, &networks, &network_tags, &service_accounts))
+        .filter(|fw| applies(fw, &target))
         .filter_map(|fw| str_at(fw, &["name"]))
         .collect();
     firewalls.sort_unstable();
@@ -161,22 +172,33 @@ fn metadata(v: &Value) -> Value {
     Value::Object(map)
 }
 
+/// What firewall rules are matched against.
+struct Target<'a> {
+    tags: HashSet<&'a str>,
+    accounts: HashSet<&'a str>,
+    networks: HashSet<String>,
+}
+
 /// Whether an enabled firewall rule applies to an instance: same network,
 /// and no targets or a matching network tag or service account.
-fn applies(fw: &Value, networks: &[String], tags: &[String], accounts: &[&str]) -> bool {
+fn applies(fw: &Value, target: &Target<'_>) -> bool {
     let Some(network) = str_at(fw, &["network"]).map(relative) else {
         return false;
     };
-    if !networks.contains(&network) || bool_at(fw, &["disabled"]) == Some(true) {
+    if !target.networks.contains(&network) || bool_at(fw, &["disabled"]) == Some(true) {
         return false;
     }
-    let target_tags = strings(arr_at(fw, &["targetTags"]));
-    let target_accounts = strings(arr_at(fw, &["targetServiceAccounts"]));
+    let target_tags = arr_at(fw, &["targetTags"]);
+    let target_accounts = arr_at(fw, &["targetServiceAccounts"]);
     (target_tags.is_empty() && target_accounts.is_empty())
-        || target_tags.iter().any(|t| tags.contains(t))
+        || target_tags
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|t| target.tags.contains(t))
         || target_accounts
             .iter()
-            .any(|a| accounts.contains(&a.as_str()))
+            .filter_map(Value::as_str)
+            .any(|a| target.accounts.contains(a))
 }
 
 /// Ingress allowed from anywhere by an enabled rule.
@@ -234,7 +256,7 @@ pub(super) fn firewall(item: &Item<'_>, out: &mut Out) {
     out.push(base.asset("GCP_FIREWALL", Some(open), data));
 }
 
-pub(super) fn network(ix: &GcIndex<'_>, item: &Item<'_>, out: &mut Out) {
+pub(super) fn network(ix: &GcIndex<'_>, budget: &Budget, item: &Item<'_>, out: &mut Out) {
     let v = item.value;
     let Some(name) = str_at(v, &["name"]) else {
         return out.warn(item, "network without a `name`");
@@ -261,8 +283,12 @@ pub(super) fn network(ix: &GcIndex<'_>, item: &Item<'_>, out: &mut Out) {
             }),
         })
         .collect();
-    let on_network: Vec<&Value> = ix
-        .firewalls
+    let candidates: &[&Value] = if budget.take(ix.firewalls.len()) {
+        &ix.firewalls
+    } else {
+        &[]
+    };
+    let on_network: Vec<&Value> = candidates
         .iter()
         .copied()
         .filter(|fw| str_at(fw, &["network"]).map(relative) == link)

@@ -72,6 +72,9 @@ pub(super) fn cluster(item: &Item<'_>, out: &mut Out) {
     );
     out.push(cluster_base.asset("GCP_CLUSTER", Some(!private_endpoint && !restricted), data));
     for pool in arr_at(v, &["nodePools"]) {
+        if out.is_full() {
+            return;
+        }
         push_pool(pool, Some(name), location, &account, link.as_deref(), out);
     }
 }

@@ -150,6 +150,9 @@ pub(super) fn policy(item: &Item<'_>, out: &mut Out) {
         return out.ignore(item, "IAM policy without bindings");
     }
     for binding in bindings {
+        if out.is_full() {
+            return;
+        }
         let Some(role) = str_at(binding, &["role"]) else {
             out.warn(item, "binding without a `role`");
             continue;

@@ -81,9 +81,9 @@ impl<'a> GcIndex<'a> {
 pub(crate) fn map(index: &Index<'_>, kind: Kind, item: &Item<'_>, out: &mut Out) {
     let ix = &index.gcp;
     match kind {
-        Kind::GcInstance => compute::instance(ix, item, out),
+        Kind::GcInstance => compute::instance(ix, &index.budget, item, out),
         Kind::GcFirewall => compute::firewall(item, out),
-        Kind::GcNetwork => compute::network(ix, item, out),
+        Kind::GcNetwork => compute::network(ix, &index.budget, item, out),
         Kind::GcBucket => storage::bucket(ix, item, out),
         Kind::GcSql => storage::sql(item, out),
         Kind::GcCluster => gke::cluster(item, out),

@@ -3,6 +3,8 @@
 //! ClusterRoles, with the subjects their bindings in the snapshot grant
 //! them to).
 
+use std::collections::HashSet;
+
 use serde_json::{Value, json};
 
 use super::{Ctx, K8sIndex, annotation, items, namespace, region_label};
@@ -86,7 +88,8 @@ pub(crate) fn service_is_public(ix: &K8sIndex<'_>, svc: &Value) -> bool {
         && !items(svc, &["status", "loadBalancer", "ingress"]).is_empty();
     // Load balancers also open node ports; source ranges show the owner
     // meant to restrict them, so those count as restricted too.
-    let node_port = (kind == "NodePort" || (kind == "LoadBalancer" && unrestricted)) && ix.public_nodes;
+    let node_port =
+        (kind == "NodePort" || (kind == "LoadBalancer" && unrestricted)) && ix.public_nodes;
     external_ips || load_balancer || node_port
 }
 
@@ -143,6 +146,7 @@ pub(super) fn ingress(ctx: &Ctx<'_, '_>, item: &Item<'_>, out: &mut Out) {
         .flat_map(|t| items(t, &["hosts"]))
         .filter_map(Value::as_str)
         .collect();
+    let tls_set: HashSet<&str> = tls_hosts.iter().copied().collect();
     let rules: Vec<Value> = items(v, &["spec", "rules"])
         .iter()
         .map(|rule| {
@@ -165,7 +169,7 @@ pub(super) fn ingress(ctx: &Ctx<'_, '_>, item: &Item<'_>, out: &mut Out) {
     let without_tls: Vec<&str> = items(v, &["spec", "rules"])
         .iter()
         .filter_map(|r| str_at(r, &["host"]))
-        .filter(|host| !tls_hosts.contains(host))
+        .filter(|host| !tls_set.contains(host))
         .collect();
     let addresses = lb_addresses(v);
     // A hostname is a cloud load balancer's public name; an IP must be.
@@ -256,23 +260,31 @@ pub(super) fn role(ctx: &Ctx<'_, '_>, item: &Item<'_>, out: &mut Out) {
         .iter()
         .any(|r| has(r, "resources", &["secrets"]) && has(r, "verbs", &["get", "list", "watch"]));
     let escalates = rules.iter().any(|r| has(r, "verbs", &ESCALATING_VERBS));
-    let subjects: Vec<Value> = ctx
-        .ix
-        .bindings
+    let bindings: &[&Value] = if ctx.budget.take(ctx.ix.bindings.len()) {
+        &ctx.ix.bindings
+    } else {
+        &[]
+    };
+    let mut subjects: Vec<Value> = Vec::new();
+    for binding in bindings
         .iter()
-        .filter(|binding| binds(binding, kind, name, cluster_role, v))
-        .flat_map(|binding| {
-            let binding_name = str_at(binding, &["metadata", "name"]);
-            items(binding, &["subjects"]).iter().map(move |s| {
-                json!({
-                    "kind": str_at(s, &["kind"]),
-                    "name": str_at(s, &["name"]),
-                    "namespace": str_at(s, &["namespace"]),
-                    "binding": binding_name,
-                })
+        .filter(|b| binds(b, kind, name, cluster_role, v))
+    {
+        let bound = items(binding, &["subjects"]);
+        // Subjects are copied into every role a binding names: budgeted.
+        if !ctx.budget.take(bound.len()) {
+            break;
+        }
+        let binding_name = str_at(binding, &["metadata", "name"]);
+        subjects.extend(bound.iter().map(|s| {
+            json!({
+                "kind": str_at(s, &["kind"]),
+                "name": str_at(s, &["name"]),
+                "namespace": str_at(s, &["namespace"]),
+                "binding": binding_name,
             })
-        })
-        .collect();
+        }));
+    }
     let everyone = subjects
         .iter()
         .any(|s| str_at(s, &["name"]).is_some_and(|n| EVERYONE.contains(&n)));

@@ -31,6 +31,8 @@ pub(crate) struct K8sIndex<'a> {
     /// Controllers by (kind, namespace, name), to resolve pod owners.
     controllers: HashMap<(String, String, String), &'a Value>,
     services: Vec<&'a Value>,
+    /// The services reachable from the internet, computed in `finish`.
+    public_services: Vec<&'a Value>,
     /// RoleBindings and ClusterRoleBindings.
     bindings: Vec<&'a Value>,
     /// Some node has an external IP, so NodePorts reach the internet.
@@ -64,6 +66,13 @@ impl<'a> K8sIndex<'a> {
             .nodes
             .values()
             .any(|n| cluster::external_ip(n).is_some());
+        let public: Vec<&'a Value> = self
+            .services
+            .iter()
+            .copied()
+            .filter(|svc| cluster::service_is_public(self, svc))
+            .collect();
+        self.public_services = public;
         self.account = self.nodes.values().find_map(|node| {
             let id = str_at(node, &["spec", "providerID"])?;
             match provider {
@@ -113,6 +122,7 @@ impl Flavour {
 /// What mapping one object needs besides the object.
 pub(crate) struct Ctx<'i, 'a> {
     ix: &'i K8sIndex<'a>,
+    budget: &'i crate::base::Budget,
     provider: Provider,
     flavour: Flavour,
 }
@@ -139,6 +149,7 @@ impl Ctx<'_, '_> {
 pub(crate) fn map(index: &Index<'_>, kind: Kind, item: &Item<'_>, out: &mut Out) {
     let ctx = Ctx {
         ix: &index.kubernetes,
+        budget: &index.budget,
         provider: index.provider,
         flavour: Flavour::of(index.provider),
     };

@@ -3,9 +3,11 @@
 //! container. `data` is exactly the seed's pod and container `moreInfo` of
 //! `GET /api/v1/containers`. Environment variables are never copied.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
-use super::cluster::{external_ip, service_is_public};
+use super::cluster::external_ip;
 use super::{Ctx, items, namespace, object_id, selects};
 use crate::json::{at, bool_at, i64_at, mapped, str_at};
 use crate::normalize::Out;
@@ -69,14 +71,20 @@ pub(super) fn pod(ctx: &Ctx<'_, '_>, item: &Item<'_>, out: &mut Out) {
 
     let pod_id = object_id(v);
     for (list, statuses) in CONTAINER_LISTS {
+        // By name, so a pod with many containers stays linear.
+        let by_name: HashMap<&str, &Value> = items(v, &["status", statuses])
+            .iter()
+            .filter_map(|s| Some((str_at(s, &["name"])?, s)))
+            .collect();
         for container in items(&spec, &[list]) {
+            if out.is_full() {
+                return;
+            }
             let Some(name) = str_at(container, &["name"]) else {
                 out.warn(item, format!("a container in `spec.{list}` has no name"));
                 continue;
             };
-            let status = items(v, &["status", statuses])
-                .iter()
-                .find(|s| str_at(s, &["name"]) == Some(name));
+            let status = by_name.get(name).copied();
             let data = container_data(ctx, container, status);
             let mut container_base = base.clone();
             container_base.id = format!("{pod_id}/{name}");
@@ -130,11 +138,11 @@ fn pod_is_public(
 ) -> bool {
     let labels = at(pod, &["metadata", "labels"]);
     let pod_namespace = namespace(pod);
-    let by_service = ctx.ix.services.iter().any(|svc| {
-        namespace(svc) == pod_namespace
-            && selects(at(svc, &["spec", "selector"]), labels)
-            && service_is_public(ctx.ix, svc)
-    });
+    let public_services = &ctx.ix.public_services;
+    let by_service = ctx.budget.take(public_services.len())
+        && public_services.iter().any(|svc| {
+            namespace(svc) == pod_namespace && selects(at(svc, &["spec", "selector"]), labels)
+        });
     let on_host = bool_at(spec, &["hostNetwork"]) == Some(true)
         || containers
             .iter()

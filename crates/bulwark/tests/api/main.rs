@@ -9,6 +9,7 @@
     reason = "a failed step should fail the test loudly"
 )]
 
+mod access;
 mod audit;
 mod auth;
 mod config;

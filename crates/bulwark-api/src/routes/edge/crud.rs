@@ -185,6 +185,15 @@ macro_rules! edge_crud {
             $crate::routes::edge::crud::query(&st, &p, &$kind, $key, q).await
         }
 
+        $crate::edge_crud! {
+            kind: $kind, dto: $dto, tag: $tag,
+            get: ($gfn, $gpath, $gop, $gsum),
+            delete: ($dfn, $dop, $dsum)
+        }
+    };
+    (kind: $kind:expr, dto: $dto:ty, tag: $tag:tt,
+     get: ($gfn:ident, $gpath:tt, $gop:tt, $gsum:tt),
+     delete: ($dfn:ident, $dop:tt, $dsum:tt)) => {
         #[doc = $gsum]
         #[utoipa::path(get, path = $gpath, operation_id = $gop, tag = $tag,
             params(("uuid" = String, Path, description = "The object's uuid")),

@@ -1,5 +1,6 @@
 //! The Edge surface (`/edge/v1`): paths from `shared/spec/edge-operations.tsv`.
 
+pub mod access;
 pub mod apps;
 pub mod audit;
 pub mod crud;
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(login::router())
         .merge(audit::router())
         .merge(apps::router())
+        .merge(access::router())
         .merge(groups::router())
         .merge(users::router())
 }
