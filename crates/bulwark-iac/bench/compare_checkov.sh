@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Bulwark's IaC engine and Checkov on the same labelled corpus and
+# Runs `bulwark iac scan` and Checkov on the same labelled corpus and
 # reports findings, recall and precision against corpus/labels.json, wall
 # time and peak memory (GNU time -v).
 #
@@ -20,8 +20,7 @@ out="${OUT_DIR:-$tmp/bulwark-iac-bench}"
 mkdir -p "$out"
 
 if [ ! -x /usr/bin/time ]; then
-  echo "GNU time is needed (apt-get install time)" >&2
-  exit 2
+  apt-get install -y -qq time >/dev/null || { echo "GNU time is needed (apt-get install time)" >&2; exit 2; }
 fi
 if [ ! -x "$venv/bin/checkov" ]; then
   python3 -m venv "$venv"
@@ -29,13 +28,15 @@ if [ ! -x "$venv/bin/checkov" ]; then
 fi
 echo "checkov $("$venv/bin/checkov" --version)"
 
-(cd "$crate" && cargo build --quiet --release --example scan)
-bin="${CARGO_TARGET_DIR:-$crate/target}/release/examples/scan"
+root="$(cd "$crate/../.." && pwd)"
+(cd "$root" && cargo build --quiet --release -p bulwark --bin bulwark)
+bin="${CARGO_TARGET_DIR:-$root/target}/release/bulwark"
 
 bulwark_times=()
 checkov_times=()
 for i in $(seq 1 "$runs"); do
-  /usr/bin/time -v "$bin" "$corpus" --format json --output "$out/bulwark.json" 2> "$out/bulwark.time.$i"
+  /usr/bin/time -v "$bin" iac scan "$corpus" --format json --output "$out/bulwark.json" --fail-on none -q \
+    2> "$out/bulwark.time.$i"
   bulwark_times+=("$out/bulwark.time.$i")
   # Checkov exits 1 when it has findings; the score step checks its output parses.
   (cd "$corpus" && /usr/bin/time -v "$venv/bin/checkov" -d . -o json --quiet --compact \
