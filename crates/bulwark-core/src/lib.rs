@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod crypto;
+pub mod edge;
 pub mod error;
 pub mod iac;
 pub mod identity;

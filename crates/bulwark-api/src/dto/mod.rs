@@ -2,6 +2,7 @@
 //! types convert into these here and nowhere else.
 
 pub mod audit;
+pub mod edge;
 pub mod identity;
 pub mod job;
 pub mod session;

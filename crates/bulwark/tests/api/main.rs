@@ -13,6 +13,7 @@ mod access;
 mod audit;
 mod auth;
 mod config;
+mod edge_families;
 mod iac_api;
 mod iac_cli;
 mod identity;

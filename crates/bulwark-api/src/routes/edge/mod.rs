@@ -4,6 +4,7 @@ pub mod access;
 pub mod apps;
 pub mod audit;
 pub mod crud;
+pub mod families;
 pub mod groups;
 pub mod login;
 pub mod tokens;
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(apps::router())
         .merge(access::router())
+        .merge(families::router())
         .merge(groups::router())
         .merge(users::router())
 }

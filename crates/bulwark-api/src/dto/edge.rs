@@ -1,0 +1,1 @@
+//! Wire objects of the Edge families in `routes/edge/families`.

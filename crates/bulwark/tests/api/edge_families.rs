@@ -1,0 +1,1 @@
+//! Edge families beyond identity and access (filled in by their implementation).
