@@ -64,7 +64,7 @@ impl AppState {
         config: ApiConfig,
     ) -> Self {
         Self {
-            tokens: Arc::new(TokenService::new(store.clone())),
+            tokens: Arc::new(TokenService::with_cache(store.clone(), auth.cache())),
             audit: Arc::new(AuditService::new(store.clone())),
             jobs: Arc::new(JobService::new(store.clone(), registry)),
             resources: Arc::new(ResourceService::new(store.clone())),

@@ -5,7 +5,9 @@
 //! (the Edge convention). A JWT is only a pointer to a stored session, checked on every
 //! request, so suspending a session or its token revokes the JWT at once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -95,9 +97,63 @@ struct Claims {
 
 const ISSUER: &str = "bulwark";
 
+/// Recently verified credentials, so an authenticated read costs one query, not three.
+///
+/// Entries live at most `ttl`. Changing or deleting a token invalidates its entries at
+/// once in this process; other processes sharing the database see the change within
+/// `ttl` (the documented revocation bound of a multi-server deployment). Single-use
+/// tokens are never cached. A hand-written map rather than a cache crate: the policy
+/// (TTL + invalidation by token) is ten lines and needs no eviction heuristics.
+pub struct CredentialCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, (Principal, Instant, i64)>>,
+}
+
+const CACHE_MAX: usize = 10_000;
+
+impl CredentialCache {
+    /// `ttl` zero disables caching.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Principal> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let map = self.entries.read().ok()?;
+        let (p, at, expires) = map.get(key)?;
+        let fresh = at.elapsed() < self.ttl && (*expires == 0 || clock::now_sec() < *expires);
+        fresh.then(|| p.clone())
+    }
+
+    fn put(&self, key: String, p: &Principal, expires_sec: i64) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut map) = self.entries.write() {
+            if map.len() >= CACHE_MAX {
+                map.clear();
+            }
+            map.insert(key, (p.clone(), Instant::now(), expires_sec));
+        }
+    }
+
+    /// Forgets every credential backed by `token` (after it changed).
+    pub fn invalidate_token(&self, token: Uuid) {
+        if let Ok(mut map) = self.entries.write() {
+            map.retain(|_, (p, _, _)| p.token_uuid != Some(token));
+        }
+    }
+}
+
 /// Resolves credentials to principals and opens sessions.
 pub struct Authenticator {
     store: Arc<dyn Store>,
+    cache: Arc<CredentialCache>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -107,17 +163,33 @@ pub struct Authenticator {
 impl Authenticator {
     /// `session_ttl_sec` bounds every JWT's life.
     pub fn new(store: Arc<dyn Store>, master: &MasterKey, session_ttl_sec: i64) -> Result<Self> {
+        Self::with_cache(store, master, session_ttl_sec, Duration::from_secs(2))
+    }
+
+    /// As [`Authenticator::new`], with the credential cache's lifetime (zero disables it).
+    pub fn with_cache(
+        store: Arc<dyn Store>,
+        master: &MasterKey,
+        session_ttl_sec: i64,
+        cache_ttl: Duration,
+    ) -> Result<Self> {
         let key = master.derive("jwt-hs256")?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 5;
         Ok(Self {
             store,
+            cache: Arc::new(CredentialCache::new(cache_ttl)),
             encoding: EncodingKey::from_secret(&key),
             decoding: DecodingKey::from_secret(&key),
             validation,
             session_ttl_sec,
         })
+    }
+
+    /// The cache, shared with the services that change tokens.
+    pub fn cache(&self) -> Arc<CredentialCache> {
+        self.cache.clone()
     }
 
     async fn active_account(&self, id: Uuid) -> Result<Account> {
@@ -131,9 +203,13 @@ impl Authenticator {
     /// used single-use tokens all fail the same way. A single-use token is consumed.
     pub async fn api_key(&self, secret: &str) -> Result<Principal> {
         let unauthorized = || DomainError::unauthenticated(UNAUTHORIZED);
+        let hash = hash_secret(secret.trim());
+        if let Some(p) = self.cache.get(&hash) {
+            return Ok(p);
+        }
         let token = self
             .store
-            .token_by_hash(&hash_secret(secret.trim()))
+            .token_by_hash(&hash)
             .await?
             .ok_or_else(unauthorized)?;
         if token.status != Status::Active || token.expired(clock::now_sec()) {
@@ -148,23 +224,30 @@ impl Authenticator {
         {
             return Err(unauthorized());
         }
-        Ok(Principal {
+        let principal = Principal {
             account_id: account.id,
             account_name: account.name,
             role: token.role,
             auth_type: AuthType::ApiKey,
             credential_uuid: token.uuid,
             token_uuid: Some(token.uuid),
-            user_uuid: token.user_uuid,
-            display_name: token.name,
+            user_uuid: token.user_uuid.clone(),
+            display_name: token.name.clone(),
             view_pii_log_only: token.view_pii_log_only,
-        })
+        };
+        if !token.single_use() {
+            self.cache.put(hash, &principal, token.expire_time_sec);
+        }
+        Ok(principal)
     }
 
     /// Checks a session JWT: signature, issuer, expiry, then the stored session and the
     /// token it came from, which may have been suspended since.
     pub async fn bearer(&self, jwt: &str) -> Result<Principal> {
         let unauthorized = || DomainError::unauthenticated(UNAUTHORIZED);
+        if let Some(p) = self.cache.get(jwt.trim()) {
+            return Ok(p);
+        }
         let data = jsonwebtoken::decode::<Claims>(jwt.trim(), &self.decoding, &self.validation)
             .map_err(|_| unauthorized())?;
         let sid = Uuid::parse_str(&data.claims.sid).map_err(|_| unauthorized())?;
@@ -191,7 +274,7 @@ impl Authenticator {
             }
             display_name = token.name;
         }
-        Ok(Principal {
+        let principal = Principal {
             account_id: account.id,
             account_name: account.name,
             role: session.role,
@@ -201,7 +284,10 @@ impl Authenticator {
             user_uuid: session.user_uuid,
             display_name,
             view_pii_log_only: session.view_pii_log_only,
-        })
+        };
+        self.cache
+            .put(jwt.trim().to_string(), &principal, session.expire_time_sec);
+        Ok(principal)
     }
 
     /// Token login: opens a session for a caller authenticated by API key and returns it

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::{CredentialCache, Principal};
 use crate::crypto::{hash_secret, new_token_secret};
 use crate::model::{Account, ApiToken, TokenPatch};
 use crate::ports::Store;
@@ -47,11 +47,20 @@ fn check_role_cap(caller: &Principal, role: Role) -> Result<()> {
 /// Token operations, each scoped to the caller's account.
 pub struct TokenService {
     store: Arc<dyn Store>,
+    cache: Option<Arc<CredentialCache>>,
 }
 
 impl TokenService {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self { store, cache: None }
+    }
+
+    /// A token service that invalidates `cache` whenever a token changes.
+    pub fn with_cache(store: Arc<dyn Store>, cache: Arc<CredentialCache>) -> Self {
+        Self {
+            store,
+            cache: Some(cache),
+        }
     }
 
     /// Creates a token; returns it with its secret, which is not kept.
@@ -195,6 +204,9 @@ impl TokenService {
         token.updater_display_name = caller.display_name.clone();
         token.update_time = clock::now_ms();
         self.store.update_token(&token).await?;
+        if let Some(c) = &self.cache {
+            c.invalidate_token(token.uuid);
+        }
         Ok(token)
     }
 }

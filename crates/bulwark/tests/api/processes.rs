@@ -190,3 +190,34 @@ async fn sigterm_shuts_down_cleanly_and_restart_keeps_the_bootstrap() {
     .await;
     assert!(printed.is_err(), "a second bootstrap token was printed");
 }
+
+#[tokio::test]
+async fn another_server_sees_a_revocation_within_the_cache_ttl() {
+    let env = Env::new().await;
+    let admin = env.token("acme", "admin").await;
+    let s1 = env.serve().await;
+    let s2 = env.serve().await;
+    let (_, t) = s1
+        .post("/edge/v1/tokens", &admin, json!({"name": "ci"}))
+        .await;
+    let secret = t["secret"].as_str().unwrap().to_string();
+    // Warm the second server's credential cache.
+    assert_eq!(s2.get("/bulwark/v1/whoami", &secret).await.0, 200);
+    s1.patch(
+        &format!("/edge/v1/tokens/{}", t["uuid"].as_str().unwrap()),
+        &admin,
+        json!({"status": 3}),
+    )
+    .await;
+    assert_eq!(
+        s1.get("/bulwark/v1/whoami", &secret).await.0,
+        401,
+        "the writing server revokes at once"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    assert_eq!(
+        s2.get("/bulwark/v1/whoami", &secret).await.0,
+        401,
+        "other servers within the 2 s cache TTL"
+    );
+}
