@@ -7,6 +7,7 @@ use bulwark_core::access::AccessService;
 use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::iac::IacService;
+use bulwark_core::inventory::InventoryService;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
 use bulwark_core::resources::ResourceService;
@@ -50,6 +51,7 @@ pub struct AppState {
     pub resources: Arc<ResourceService>,
     pub iac: Arc<IacService>,
     pub access: Arc<AccessService>,
+    pub inventory: Arc<InventoryService>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -70,6 +72,7 @@ impl AppState {
             resources: Arc::new(ResourceService::new(store.clone())),
             iac: Arc::new(IacService::new(store.clone())),
             access: Arc::new(AccessService::new(store.clone())),
+            inventory: Arc::new(InventoryService::new(store.clone())),
             store,
             auth,
             config: Arc::new(config),

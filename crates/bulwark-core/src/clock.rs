@@ -14,3 +14,59 @@ pub fn now_ms() -> i64 {
 pub fn now_sec() -> i64 {
     now_ms() / 1000
 }
+
+/// Broken-down UTC time of epoch milliseconds: (year, month, day, hour, minute, second, millis).
+///
+/// Civil-from-days (Howard Hinnant's algorithm): a date crate for two timestamp formats
+/// is not worth its weight.
+pub fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60,
+        ms.rem_euclid(1000),
+    )
+}
+
+/// ISO-8601 UTC, seconds precision: `2026-11-23T01:56:35Z`.
+pub fn iso(ms: i64) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// ISO-8601 UTC with milliseconds and offset, as Spring Boot writes `timestamp`.
+pub fn iso_millis(ms: i64) -> String {
+    let (y, mo, d, h, mi, s, milli) = civil(ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}+00:00")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(1_795_398_995_102), "2026-11-23T01:56:35Z");
+        assert_eq!(
+            iso_millis(1_795_398_995_102),
+            "2026-11-23T01:56:35.102+00:00"
+        );
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+}

@@ -160,6 +160,53 @@ pub trait IacRepo: Send + Sync {
     async fn update_iac_scan(&self, scan: &IacScan) -> Result<()>;
 }
 
+/// What one inventory sync replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncCounts {
+    pub added: usize,
+    pub updated: usize,
+    /// Assets of the synced search keys not seen this time, now marked missing.
+    pub missing: usize,
+}
+
+/// A page of assets and the total that matched.
+#[derive(Debug, Clone, Default)]
+pub struct AssetPage {
+    pub assets: Vec<bulwark_inventory::Asset>,
+    pub total: i64,
+}
+
+/// Which assets a read wants.
+#[derive(Debug, Clone, Default)]
+pub struct AssetQuery<'a> {
+    pub search_keys: &'a [&'a str],
+    /// Cloud account ids (empty: all).
+    pub cloud_accounts: &'a [String],
+    /// A parsed search term, compiled to SQL by the store.
+    pub term: Option<&'a bulwark_query::Query>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Cloud inventory.
+#[async_trait]
+pub trait AssetRepo: Send + Sync {
+    /// Records one sync of environment `env`: upserts `assets`, and marks missing the
+    /// environment's assets of `search_keys` that are not among them.
+    async fn sync_assets(
+        &self,
+        account_id: Uuid,
+        env: Uuid,
+        search_keys: &[String],
+        assets: &[bulwark_inventory::Asset],
+        now: i64,
+    ) -> Result<SyncCounts>;
+    /// Present (not missing) assets, ordered by search key and resource id.
+    async fn query_assets(&self, account_id: Uuid, q: &AssetQuery<'_>) -> Result<AssetPage>;
+    /// Present assets per (cloud account id, provider), for `GET /api/v1/accounts`.
+    async fn asset_counts(&self, account_id: Uuid) -> Result<Vec<(String, String, i64)>>;
+}
+
 /// Liveness of the store.
 #[async_trait]
 pub trait HealthRepo: Send + Sync {
@@ -173,6 +220,7 @@ pub trait Store:
     + AccountRepo
     + ObjectRepo
     + IacRepo
+    + AssetRepo
     + TokenRepo
     + SessionRepo
     + AuditRepo

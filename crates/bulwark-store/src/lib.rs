@@ -9,6 +9,7 @@
 //! Architecture invariant: all SQL of the project lives in this crate.
 
 mod accounts;
+mod assets;
 mod audit;
 mod error;
 mod iac;

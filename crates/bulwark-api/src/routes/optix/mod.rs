@@ -1,6 +1,7 @@
 //! The Optix surface (`/api/v1`): paths, parameters and messages exactly as the seed.
 
 pub mod iac;
+pub mod inventory;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -8,5 +9,7 @@ use crate::state::AppState;
 
 /// Every Optix operation implemented so far.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(iac::router())
+    OpenApiRouter::new()
+        .merge(iac::router())
+        .merge(inventory::router())
 }

@@ -1,0 +1,408 @@
+//! O15-O19 (hosts, accounts, users, serverless, containers) and O03 (search), exactly as
+//! the Optix seed describes them; and, beyond the seed, cloud environments and snapshot
+//! ingestion at `/bulwark/v1/environments`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bulwark_core::DomainError;
+use bulwark_core::inventory::{ENVIRONMENTS, PROVIDER_NOT_SUPPORTED, Page, inventory_paging};
+use bulwark_inventory::{Provider, serve};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, AppJson, AppQuery, parse_uuid};
+use crate::routes::edge::crud::{self, Patch, fields};
+use crate::routes::edge::tokens::created;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_vms))
+        .routes(routes!(get_accounts))
+        .routes(routes!(get_users))
+        .routes(routes!(get_serverless))
+        .routes(routes!(get_containers))
+        .routes(routes!(search))
+        .routes(routes!(query_environments, create_environment))
+        .routes(routes!(
+            get_environment,
+            update_environment,
+            delete_environment
+        ))
+        .routes(routes!(ingest))
+}
+
+fn envelope<T: serde::Serialize>(data: Vec<T>, meta: &Page<()>) -> Json<Value> {
+    Json(json!({
+        "errorMessage": Value::Null,
+        "data": data,
+        "currentPage": meta.current_page,
+        "hasNext": meta.has_next,
+        "hasPrevious": meta.has_previous,
+        "totalPages": meta.total_pages,
+        "size": meta.size,
+    }))
+}
+
+fn provider(raw: Option<&str>, allowed: &[Provider]) -> Result<Provider, ApiError> {
+    raw.and_then(Provider::from_optix)
+        .filter(|p| allowed.contains(p))
+        .ok_or_else(|| DomainError::invalid(PROVIDER_NOT_SUPPORTED).into())
+}
+
+fn serve_err(e: serve::ServeError) -> ApiError {
+    DomainError::invalid(e.to_string()).into()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryParams {
+    /// Mandatory: AWS, Azure or GCP.
+    provider: Option<String>,
+    /// Comma separated cloud account ids; all environments when unset.
+    #[serde(rename = "accountIds")]
+    account_ids: Option<String>,
+    /// Page from 0 (invalid values mean 0).
+    page: Option<String>,
+    /// Mandatory: 100 to 500.
+    size: Option<String>,
+}
+
+/// Getting Hosts
+///
+/// Instances / virtual machines. Failures (400): `Account Ids <<ids>> not found`,
+/// `Pageable size cannot be greater than 500`, `Pageable size cannot be less than 100`,
+/// `Provider type not supported`.
+#[utoipa::path(get, path = "/api/v1/vms", operation_id = "GetHosts", tag = "inventory",
+    params(InventoryParams), responses((status = 200, description = "Optix page of hosts"), crate::dto::AuthErrors))]
+async fn get_vms(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppQuery(q): AppQuery<InventoryParams>,
+) -> Result<Json<Value>, ApiError> {
+    let prov = provider(
+        q.provider.as_deref(),
+        &[Provider::Aws, Provider::Azure, Provider::Gcp],
+    )?;
+    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
+    let key = serve::host_search_key(prov).map_err(serve_err)?;
+    let (found, meta) = st
+        .inventory
+        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
+        .await?;
+    Ok(envelope(
+        serve::vm_items(&found.assets, prov).map_err(serve_err)?,
+        &meta,
+    ))
+}
+
+/// Getting Users
+///
+/// Users of the cloud environments (IAM users, directory users, service accounts).
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "GetCloudUsers", tag = "inventory",
+    params(InventoryParams), responses((status = 200, description = "Optix page of users"), crate::dto::AuthErrors))]
+async fn get_users(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppQuery(q): AppQuery<InventoryParams>,
+) -> Result<Json<Value>, ApiError> {
+    let prov = provider(
+        q.provider.as_deref(),
+        &[Provider::Aws, Provider::Azure, Provider::Gcp],
+    )?;
+    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
+    let key = serve::user_search_key(prov).map_err(serve_err)?;
+    let (found, meta) = st
+        .inventory
+        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
+        .await?;
+    Ok(envelope(
+        serve::user_items(&found.assets, prov).map_err(serve_err)?,
+        &meta,
+    ))
+}
+
+/// Getting Serverless
+///
+/// Lambda functions (AWS) and Function apps (Azure). Failures (400):
+/// `Provider <<provider>> not supported`, `Account Ids <<ids>> not found`, size limits.
+#[utoipa::path(get, path = "/api/v1/serverless", operation_id = "GetServerless", tag = "inventory",
+    params(InventoryParams), responses((status = 200, description = "Optix page of functions"), crate::dto::AuthErrors))]
+async fn get_serverless(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppQuery(q): AppQuery<InventoryParams>,
+) -> Result<Json<Value>, ApiError> {
+    let raw = q.provider.clone().unwrap_or_default();
+    let prov = Provider::from_optix(&raw)
+        .filter(|p| matches!(p, Provider::Aws | Provider::Azure))
+        .ok_or_else(|| {
+            ApiError::from(DomainError::invalid(format!(
+                "Provider {raw} not supported"
+            )))
+        })?;
+    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
+    let key = serve::serverless_search_key(prov).map_err(serve_err)?;
+    let (found, meta) = st
+        .inventory
+        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
+        .await?;
+    Ok(envelope(
+        serve::serverless_items(&found.assets, prov).map_err(serve_err)?,
+        &meta,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContainerParams {
+    /// native, eks, aks or gke.
+    #[serde(rename = "cloudProvider")]
+    cloud_provider: Option<String>,
+    /// clusters, nodes, pods or containers.
+    #[serde(rename = "containerType")]
+    container_type: Option<String>,
+    #[serde(rename = "accountIds")]
+    account_ids: Option<String>,
+    page: Option<String>,
+    size: Option<String>,
+}
+
+/// Getting Containers
+///
+/// Failures (400): `Provider not provided.`, `Container-Type not provided.`,
+/// `Invalid Container-Type:<<containerType>>`,
+/// `Provider:<<cloudProvider>> not supported for Container-Type:<<containerType>>`.
+#[utoipa::path(get, path = "/api/v1/containers", operation_id = "GetContainers", tag = "inventory",
+    params(ContainerParams), responses((status = 200, description = "Optix page of container objects"), crate::dto::AuthErrors))]
+async fn get_containers(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppQuery(q): AppQuery<ContainerParams>,
+) -> Result<Json<Value>, ApiError> {
+    let cq = serve::ContainerQuery::parse(q.cloud_provider.as_deref(), q.container_type.as_deref())
+        .map_err(|e| ApiError::from(DomainError::invalid(e.to_string())))?;
+    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
+    let key = cq.search_key();
+    let (found, meta) = st
+        .inventory
+        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
+        .await?;
+    Ok(envelope(serve::container_items(&found.assets, &cq), &meta))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountParams {
+    #[serde(rename = "accountIds")]
+    account_ids: Option<String>,
+    /// AWS, Azure, GCP, Kubernetes or Docker (case-sensitive); all when unset.
+    provider: Option<String>,
+}
+
+/// Getting Accounts
+///
+/// The cloud environments (AWS accounts, Azure subscriptions, GCP projects, clusters).
+#[utoipa::path(get, path = "/api/v1/accounts", operation_id = "GetAccounts", tag = "inventory",
+    params(AccountParams), responses((status = 200, description = "Array of environments"), crate::dto::AuthErrors))]
+async fn get_accounts(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppQuery(q): AppQuery<AccountParams>,
+) -> Result<Json<Value>, ApiError> {
+    let list = st
+        .inventory
+        .accounts(&p, q.account_ids.as_deref(), q.provider.as_deref())
+        .await?;
+    Ok(Json(Value::Array(list)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The search language, e.g. `tags.name:test* or isPublic:true` (grammar in the crate docs of bulwark-query).
+    #[serde(rename = "searchTerm")]
+    search_term: Option<String>,
+    /// `k=v1,v2;k2=v`: OR within a key, AND across keys.
+    filters: Option<String>,
+    /// Page from 1.
+    page: Option<String>,
+    /// Mandatory, at most 10000.
+    size: Option<String>,
+}
+
+/// Search
+///
+/// Searches one kind of object (see the 86 search keys). `searchTerm` supports
+/// `field:value`, nested fields (`tags.name`), wildcards (`test*`), quoted phrases,
+/// `and`/`or`/`not` with parentheses, comparisons (`size>100`, `createdAt>=2024-01-01`),
+/// ranges and existence (`field:*`); errors name the position (`at column N`).
+#[utoipa::path(get, path = "/api/v1/search/{searchKey}", operation_id = "Search", tag = "inventory",
+    params(("searchKey" = String, Path, description = "One of the 86 search keys"), SearchParams),
+    responses((status = 200, description = "Optix page of matching objects"), crate::dto::AuthErrors))]
+async fn search(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    Path(key): Path<String>,
+    AppQuery(q): AppQuery<SearchParams>,
+) -> Result<Json<Value>, ApiError> {
+    let info = bulwark_inventory::search_key_info(&key)
+        .ok_or_else(|| ApiError::BadRequest(format!("Search key {key} not supported")))?;
+    let size = q
+        .size
+        .as_deref()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .ok_or_else(|| ApiError::BadRequest("Parameter size is mandatory".into()))?;
+    if size > 10_000 {
+        return Err(ApiError::BadRequest(
+            "Pageable size cannot be greater than 10000".into(),
+        ));
+    }
+    if size < 1 {
+        return Err(ApiError::BadRequest(
+            "Pageable size cannot be less than 1".into(),
+        ));
+    }
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::BadRequest(
+            "Page number should be greater than 0".into(),
+        ));
+    }
+    let mut term = match q.search_term.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => bulwark_query::parse(t)
+            .map_err(|e| ApiError::BadRequest(format!("Invalid searchTerm: {e}")))?,
+        None => bulwark_query::Query::match_all(),
+    };
+    if let Some(f) = q.filters.as_deref().filter(|f| !f.trim().is_empty()) {
+        let filters = bulwark_query::parse_filters(f)
+            .map_err(|e| ApiError::BadRequest(format!("Invalid filters: {e}")))?;
+        term = term.and(filters.to_query());
+    }
+    let keys = [info.key];
+    let (found, meta) = st
+        .inventory
+        .page(&p, &keys, None, Some(&term), page - 1, size)
+        .await?;
+    let data: Vec<Value> = found
+        .assets
+        .iter()
+        .map(|a| serde_json::to_value(a).unwrap_or_default())
+        .collect();
+    let meta = Page {
+        current_page: page,
+        has_next: page < meta.total_pages,
+        has_previous: page > 1,
+        ..meta
+    };
+    Ok(envelope(data, &meta))
+}
+
+crate::edge_crud! {
+    kind: ENVIRONMENTS, dto: EnvironmentDto, tag: "inventory", list_key: "environments", list_dto: EnvironmentList,
+    query: (query_environments, "/bulwark/v1/environments", "QueryEnvironments", "Query cloud environments"),
+    get: (get_environment, "/bulwark/v1/environments/{uuid}", "GetEnvironment", "Get a cloud environment"),
+    delete: (delete_environment, "DeleteEnvironment", "Delete a cloud environment (status DELETED)")
+}
+
+crate::wire_object! {
+    /// A cloud environment: `provider` AWS, Azure, GCP, Kubernetes or Docker; `accountId`
+    /// is the AWS account, Azure subscription, GCP project, cluster or host id.
+    EnvironmentDto {
+        uuid: String,
+        name: String,
+        provider: String,
+        #[serde(rename = "accountId")]
+        account_id: String,
+        #[serde(rename = "isEnabled")]
+        is_enabled: bool,
+        tags: Vec<String>,
+        #[serde(rename = "subAccounts")]
+        sub_accounts: Vec<String>,
+        #[serde(rename = "lastSyncTime")]
+        last_sync_time: i64,
+        status: i64,
+        create_time: i64,
+        update_time: i64,
+    }
+}
+
+/// `{"environments": [...]}`.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EnvironmentList {
+    pub environments: Vec<EnvironmentDto>,
+}
+
+/// Create a cloud environment
+#[utoipa::path(post, path = "/bulwark/v1/environments", operation_id = "CreateEnvironment", tag = "inventory",
+    request_body = EnvironmentDto, responses((status = 201, body = EnvironmentDto), crate::dto::AuthErrors))]
+async fn create_environment(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    AppJson(body): AppJson<EnvironmentDto>,
+) -> Result<Response, ApiError> {
+    crud::create(&st, &p, &ENVIRONMENTS, fields(&body)?, StatusCode::CREATED).await
+}
+
+/// Update a cloud environment (e.g. `isEnabled`, `tags`)
+#[utoipa::path(patch, path = "/bulwark/v1/environments/{uuid}", operation_id = "UpdateEnvironment", tag = "inventory",
+    params(("uuid" = String, Path, description = "The environment uuid")),
+    request_body = EnvironmentDto,
+    responses((status = 200, body = EnvironmentDto), (status = 404, body = crate::dto::ErrorBody), crate::dto::AuthErrors))]
+async fn update_environment(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    Path(uuid): Path<String>,
+    AppJson(body): AppJson<EnvironmentDto>,
+) -> Result<Response, ApiError> {
+    let body_uuid = body.uuid.clone();
+    let patch = Patch {
+        body_uuid: body_uuid.as_deref(),
+        changes: fields(&body)?,
+        attributes_to_delete: &[],
+        expected_update_time: None,
+    };
+    crud::update(&st, &p, &ENVIRONMENTS, &uuid, patch).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IngestParams {
+    /// What the snapshot holds when its JSON does not say (e.g. `vm`, `pods`); usually unnecessary.
+    kind: Option<String>,
+}
+
+/// Ingest an inventory snapshot
+///
+/// The body is the provider's own JSON, e.g. `az vm list -d`, `gcloud compute instances
+/// list --format=json`, `kubectl get pods -o json`, `docker inspect`. Assets are upserted;
+/// assets of the same kinds no longer present are marked missing.
+#[utoipa::path(post, path = "/bulwark/v1/environments/{uuid}/ingest", operation_id = "IngestSnapshot", tag = "inventory",
+    params(("uuid" = String, Path, description = "The environment uuid"), IngestParams),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200, description = "Counts and warnings"), (status = 404, body = crate::dto::ErrorBody), crate::dto::AuthErrors))]
+async fn ingest(
+    State(st): State<AppState>,
+    Auth(p): Auth,
+    Path(uuid): Path<String>,
+    AppQuery(q): AppQuery<IngestParams>,
+    AppJson(snapshot): AppJson<Value>,
+) -> Result<Response, ApiError> {
+    let env = parse_uuid(&uuid, "environment")?;
+    let (counts, warnings) = st
+        .inventory
+        .ingest(&p, env, q.kind.as_deref(), &snapshot)
+        .await?;
+    let body = json!({"added": counts.added, "updated": counts.updated, "missing": counts.missing, "warnings": warnings});
+    Ok(created(uuid, StatusCode::OK, body))
+}
