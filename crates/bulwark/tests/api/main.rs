@@ -17,6 +17,7 @@ mod edge_families;
 mod iac_api;
 mod iac_cli;
 mod identity;
+mod inventory;
 mod jobs;
 mod openapi;
 mod processes;
