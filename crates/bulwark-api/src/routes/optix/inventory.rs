@@ -74,6 +74,30 @@ pub struct InventoryParams {
     size: Option<String>,
 }
 
+/// The shared body of `/vms`, `/users` and `/serverless`: validate, page one search key
+/// of one provider, shape the items.
+async fn listing<T: serde::Serialize>(
+    st: &AppState,
+    p: &bulwark_core::auth::Principal,
+    q: &InventoryParams,
+    prov: Provider,
+    key: Result<&'static str, serve::ServeError>,
+    items: fn(&[bulwark_inventory::Asset], Provider) -> Result<Vec<T>, serve::ServeError>,
+) -> Result<Json<Value>, ApiError> {
+    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
+    let key = key.map_err(serve_err)?;
+    let (found, meta) = st
+        .inventory
+        .page(p, &[key], q.account_ids.as_deref(), None, page, size)
+        .await?;
+    Ok(envelope(
+        items(&found.assets, prov).map_err(serve_err)?,
+        &meta,
+    ))
+}
+
+const VM_PROVIDERS: [Provider; 3] = [Provider::Aws, Provider::Azure, Provider::Gcp];
+
 /// Getting Hosts
 ///
 /// Instances / virtual machines. Failures (400): `Account Ids <<ids>> not found`,
@@ -86,20 +110,16 @@ async fn get_vms(
     Auth(p): Auth,
     AppQuery(q): AppQuery<InventoryParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let prov = provider(
-        q.provider.as_deref(),
-        &[Provider::Aws, Provider::Azure, Provider::Gcp],
-    )?;
-    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
-    let key = serve::host_search_key(prov).map_err(serve_err)?;
-    let (found, meta) = st
-        .inventory
-        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
-        .await?;
-    Ok(envelope(
-        serve::vm_items(&found.assets, prov).map_err(serve_err)?,
-        &meta,
-    ))
+    let prov = provider(q.provider.as_deref(), &VM_PROVIDERS)?;
+    listing(
+        &st,
+        &p,
+        &q,
+        prov,
+        serve::host_search_key(prov),
+        serve::vm_items,
+    )
+    .await
 }
 
 /// Getting Users
@@ -112,20 +132,16 @@ async fn get_users(
     Auth(p): Auth,
     AppQuery(q): AppQuery<InventoryParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let prov = provider(
-        q.provider.as_deref(),
-        &[Provider::Aws, Provider::Azure, Provider::Gcp],
-    )?;
-    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
-    let key = serve::user_search_key(prov).map_err(serve_err)?;
-    let (found, meta) = st
-        .inventory
-        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
-        .await?;
-    Ok(envelope(
-        serve::user_items(&found.assets, prov).map_err(serve_err)?,
-        &meta,
-    ))
+    let prov = provider(q.provider.as_deref(), &VM_PROVIDERS)?;
+    listing(
+        &st,
+        &p,
+        &q,
+        prov,
+        serve::user_search_key(prov),
+        serve::user_items,
+    )
+    .await
 }
 
 /// Getting Serverless
@@ -147,16 +163,15 @@ async fn get_serverless(
                 "Provider {raw} not supported"
             )))
         })?;
-    let (page, size) = inventory_paging(q.page.as_deref(), q.size.as_deref())?;
-    let key = serve::serverless_search_key(prov).map_err(serve_err)?;
-    let (found, meta) = st
-        .inventory
-        .page(&p, &[key], q.account_ids.as_deref(), None, page, size)
-        .await?;
-    Ok(envelope(
-        serve::serverless_items(&found.assets, prov).map_err(serve_err)?,
-        &meta,
-    ))
+    listing(
+        &st,
+        &p,
+        &q,
+        prov,
+        serve::serverless_search_key(prov),
+        serve::serverless_items,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
