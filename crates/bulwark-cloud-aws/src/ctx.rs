@@ -68,7 +68,12 @@ pub(crate) struct Scope<'a> {
 }
 
 impl Ctx {
-    pub(crate) fn new(account_id: String, partition: String, concurrency: usize, now_secs: i64) -> Self {
+    pub(crate) fn new(
+        account_id: String,
+        partition: String,
+        concurrency: usize,
+        now_secs: i64,
+    ) -> Self {
         Ctx {
             account_id,
             partition,
@@ -131,12 +136,36 @@ impl Ctx {
     }
 
     /// Records a failed listing: `keys` are incomplete in this region.
-    pub(crate) fn fail_list(&self, scope: Scope<'_>, operation: &str, keys: &[&str], err: &ApiError) {
+    pub(crate) fn fail_list(
+        &self,
+        scope: Scope<'_>,
+        operation: &str,
+        keys: &[&str],
+        err: &ApiError,
+    ) {
         self.record(scope, operation, None, keys, err);
     }
 
+    /// Records a failed call that drops one resource from the `keys` listing.
+    pub(crate) fn fail_item(
+        &self,
+        scope: Scope<'_>,
+        operation: &str,
+        resource: &str,
+        keys: &[&str],
+        err: &ApiError,
+    ) {
+        self.record(scope, operation, Some(resource), keys, err);
+    }
+
     /// Records a failed detail call about one resource.
-    pub(crate) fn fail_detail(&self, scope: Scope<'_>, operation: &str, resource: &str, err: &ApiError) {
+    pub(crate) fn fail_detail(
+        &self,
+        scope: Scope<'_>,
+        operation: &str,
+        resource: &str,
+        err: &ApiError,
+    ) {
         self.record(scope, operation, Some(resource), &[], err);
     }
 
@@ -196,7 +225,11 @@ impl Ctx {
 }
 
 /// Builds tags from any SDK tag shape.
-pub(crate) fn tags_from<I, T>(items: I, key: impl Fn(&T) -> Option<&str>, value: impl Fn(&T) -> Option<&str>) -> Vec<Tag>
+pub(crate) fn tags_from<I, T>(
+    items: I,
+    key: impl Fn(&T) -> Option<&str>,
+    value: impl Fn(&T) -> Option<&str>,
+) -> Vec<Tag>
 where
     I: IntoIterator<Item = T>,
 {

@@ -29,7 +29,9 @@ pub(crate) async fn collect_rds(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
         }
     };
     for db in pages.iter().flat_map(|p| p.db_instances()) {
-        let Some(id) = db.db_instance_identifier() else { continue };
+        let Some(id) = db.db_instance_identifier() else {
+            continue;
+        };
         let public = db.publicly_accessible().unwrap_or(false);
         let data = json!({
             "dbInstanceIdentifier": id,
@@ -85,7 +87,9 @@ pub(crate) async fn collect_redshift(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
         }
     };
     for c in pages.iter().flat_map(|p| p.clusters()) {
-        let Some(id) = c.cluster_identifier() else { continue };
+        let Some(id) = c.cluster_identifier() else {
+            continue;
+        };
         let public = c.publicly_accessible().unwrap_or(false);
         let data = json!({
             "clusterIdentifier": id,
@@ -138,24 +142,35 @@ pub(crate) async fn collect_opensearch(ctx: &Ctx, cfg: &SdkConfig, region: &str)
             return;
         }
     };
+    let client = &client;
     let batches = join_all(names.chunks(5).map(|chunk| async move {
         match ctx
-            .call(client.describe_domains().set_domain_names(Some(chunk.to_vec())).send())
+            .call(
+                client
+                    .describe_domains()
+                    .set_domain_names(Some(chunk.to_vec()))
+                    .send(),
+            )
             .await
         {
             Ok(out) => out.domain_status_list().to_vec(),
             Err(e) => {
-                ctx.fail_list(scope, "DescribeDomains", &[AWS_ES], &e);
+                ctx.fail_item(scope, "DescribeDomains", &chunk.join(","), &[AWS_ES], &e);
                 Vec::new()
             }
         }
     }))
     .await;
     let domains: Vec<DomainStatus> = batches.into_iter().flatten().collect();
-    join_all(domains.iter().map(|d| domain(ctx, &client, scope, d))).await;
+    join_all(domains.iter().map(|d| domain(ctx, client, scope, d))).await;
 }
 
-async fn domain(ctx: &Ctx, client: &aws_sdk_opensearch::Client, scope: Scope<'_>, d: &DomainStatus) {
+async fn domain(
+    ctx: &Ctx,
+    client: &aws_sdk_opensearch::Client,
+    scope: Scope<'_>,
+    d: &DomainStatus,
+) {
     let name = d.domain_name();
     let tags = match ctx.call(client.list_tags().arn(d.arn()).send()).await {
         Ok(out) => tags_from(out.tag_list(), |t| Some(t.key()), |t| Some(t.value())),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_ec2::types::{Instance, Tag as Ec2Tag};
+use futures_util::future::{join, join3};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope, tags_from};
@@ -27,14 +28,19 @@ pub(crate) async fn collect(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
     };
     // Security groups are needed to describe instances (group names, exposed
     // ports), so they are listed alongside and joined afterwards.
-    let (groups, interfaces, instances, ..) = tokio::join!(
-        ec2_network::list_security_groups(ctx, &client, scope),
-        ec2_network::list_network_interfaces(ctx, &client, scope),
-        list_instances(ctx, &client, scope),
-        ec2_network::collect_vpcs(ctx, &client, scope),
-        ec2_storage::collect_volumes(ctx, &client, scope),
-        ec2_storage::collect_images(ctx, &client, scope),
-    );
+    let ((groups, interfaces, instances), _) = join(
+        join3(
+            ec2_network::list_security_groups(ctx, &client, scope),
+            ec2_network::list_network_interfaces(ctx, &client, scope),
+            list_instances(ctx, &client, scope),
+        ),
+        join3(
+            ec2_network::collect_vpcs(ctx, &client, scope),
+            ec2_storage::collect_volumes(ctx, &client, scope),
+            ec2_storage::collect_images(ctx, &client, scope),
+        ),
+    )
+    .await;
     let groups = ec2_network::security_groups(ctx, region, &groups, interfaces.as_deref());
     if let Some(interfaces) = &interfaces {
         ec2_network::network_interfaces(ctx, region, interfaces);
@@ -44,7 +50,11 @@ pub(crate) async fn collect(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
     }
 }
 
-async fn list_instances(ctx: &Ctx, client: &aws_sdk_ec2::Client, scope: Scope<'_>) -> Vec<Instance> {
+async fn list_instances(
+    ctx: &Ctx,
+    client: &aws_sdk_ec2::Client,
+    scope: Scope<'_>,
+) -> Vec<Instance> {
     let pages = ctx
         .pages(client.describe_instances().into_paginator().send())
         .await;
@@ -76,8 +86,11 @@ fn eks_cluster(tags: &[Tag]) -> Option<String> {
         .find(|t| t.name == "eks:cluster-name")
         .map(|t| t.value.clone())
         .or_else(|| {
-            tags.iter()
-                .find_map(|t| t.name.strip_prefix("kubernetes.io/cluster/").map(str::to_owned))
+            tags.iter().find_map(|t| {
+                t.name
+                    .strip_prefix("kubernetes.io/cluster/")
+                    .map(str::to_owned)
+            })
         })
 }
 
@@ -107,18 +120,31 @@ fn host(ctx: &Ctx, region: &str, i: &Instance, groups: &HashMap<String, SgSummar
     });
     let is_public = public_ip.is_some();
 
-    let sg_list: Vec<Value> = i
+    // The instance's groups plus those of each attached interface: traffic
+    // to any interface is filtered by that interface's groups. (moto also
+    // leaves the instance-level list empty when groups were given per
+    // interface at launch, where AWS copies the primary interface's.)
+    let mut sgs: Vec<(&str, Option<&str>)> = Vec::new();
+    let all = i
         .security_groups()
         .iter()
-        .map(|g| json!({"name": g.group_name(), "value": g.group_id()}))
+        .chain(i.network_interfaces().iter().flat_map(|n| n.groups()));
+    for g in all {
+        if let Some(id) = g.group_id()
+            && !sgs.iter().any(|(known, _)| *known == id)
+        {
+            sgs.push((id, g.group_name()));
+        }
+    }
+    let sg_list: Vec<Value> = sgs
+        .iter()
+        .map(|(id, name)| json!({"name": name, "value": id}))
         .collect();
     // Ports the instance's groups open to 0.0.0.0/0 or ::/0: reachable from
     // the internet only when the instance also has a public address.
-    let mut world_ports: Vec<String> = i
-        .security_groups()
+    let mut world_ports: Vec<String> = sgs
         .iter()
-        .filter_map(|g| g.group_id())
-        .filter_map(|gid| groups.get(gid))
+        .filter_map(|(gid, _)| groups.get(*gid))
         .flat_map(|g| g.world_open_ports.iter().cloned())
         .collect();
     world_ports.sort();
@@ -269,7 +295,10 @@ mod tests {
 
     #[test]
     fn eks_cluster_from_tags() {
-        assert_eq!(eks_cluster(&[tag("eks:cluster-name", "prod")]), Some("prod".into()));
+        assert_eq!(
+            eks_cluster(&[tag("eks:cluster-name", "prod")]),
+            Some("prod".into())
+        );
         assert_eq!(
             eks_cluster(&[tag("kubernetes.io/cluster/dev", "owned")]),
             Some("dev".into())

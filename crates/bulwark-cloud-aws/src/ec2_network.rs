@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{FlowLog, IpPermission, NetworkInterface, SecurityGroup};
+use futures_util::future::join;
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope};
@@ -19,7 +20,11 @@ pub(crate) struct SgSummary {
     pub world_open_ports: Vec<String>,
 }
 
-pub(crate) async fn list_security_groups(ctx: &Ctx, client: &Client, scope: Scope<'_>) -> Vec<SecurityGroup> {
+pub(crate) async fn list_security_groups(
+    ctx: &Ctx,
+    client: &Client,
+    scope: Scope<'_>,
+) -> Vec<SecurityGroup> {
     match ctx
         .pages(client.describe_security_groups().into_paginator().send())
         .await
@@ -53,7 +58,12 @@ pub(crate) async fn list_network_interfaces(
                 .collect(),
         ),
         Err(e) => {
-            ctx.fail_list(scope, "DescribeNetworkInterfaces", &[AWS_X_NETWORK_INTERFACE], &e);
+            ctx.fail_list(
+                scope,
+                "DescribeNetworkInterfaces",
+                &[AWS_X_NETWORK_INTERFACE],
+                &e,
+            );
             None
         }
     }
@@ -81,13 +91,21 @@ fn port_label(p: &IpPermission) -> String {
 
 fn rule_json(p: &IpPermission) -> Value {
     let cidrs: Vec<&str> = p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect();
-    let cidrs6: Vec<&str> = p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()).collect();
+    let cidrs6: Vec<&str> = p
+        .ipv6_ranges()
+        .iter()
+        .filter_map(|r| r.cidr_ipv6())
+        .collect();
     let descriptions: Vec<&str> = p
         .ip_ranges()
         .iter()
         .filter_map(|r| r.description())
         .chain(p.ipv6_ranges().iter().filter_map(|r| r.description()))
-        .chain(p.user_id_group_pairs().iter().filter_map(|g| g.description()))
+        .chain(
+            p.user_id_group_pairs()
+                .iter()
+                .filter_map(|g| g.description()),
+        )
         .collect();
     json!({
         "protocol": p.ip_protocol(),
@@ -154,7 +172,12 @@ pub(crate) fn security_groups(
         });
         let mut asset = ctx.asset(AWS_SECURITY_GROUP, region, id, name);
         asset.arn = Some(g.security_group_arn().map_or_else(
-            || format!("arn:{}:ec2:{region}:{}:security-group/{id}", ctx.partition, ctx.account_id),
+            || {
+                format!(
+                    "arn:{}:ec2:{region}:{}:security-group/{id}",
+                    ctx.partition, ctx.account_id
+                )
+            },
             str::to_owned,
         ));
         asset.tags = tags;
@@ -175,7 +198,9 @@ pub(crate) fn security_groups(
 /// Lambda, RDS, load balancer and NAT interfaces, not only of instances.
 pub(crate) fn network_interfaces(ctx: &Ctx, region: &str, interfaces: &[NetworkInterface]) {
     for n in interfaces {
-        let Some(id) = n.network_interface_id() else { continue };
+        let Some(id) = n.network_interface_id() else {
+            continue;
+        };
         let public_ip = n.association().and_then(|a| a.public_ip());
         let data = json!({
             "networkInterfaceId": id,
@@ -222,10 +247,11 @@ fn flow_log_json(f: &FlowLog) -> Value {
 /// VPCs with their flow-log configuration, plus each flow log as a supporting record.
 pub(crate) async fn collect_vpcs(ctx: &Ctx, client: &Client, scope: Scope<'_>) {
     let region = scope.region;
-    let (vpcs, flow_logs) = tokio::join!(
+    let (vpcs, flow_logs) = join(
         ctx.pages(client.describe_vpcs().into_paginator().send()),
         ctx.pages(client.describe_flow_logs().into_paginator().send()),
-    );
+    )
+    .await;
     let flow_logs: Option<Vec<FlowLog>> = match flow_logs {
         Ok(pages) => Some(pages.iter().flat_map(|p| p.flow_logs()).cloned().collect()),
         Err(e) => {
@@ -305,17 +331,39 @@ mod tests {
 
     #[test]
     fn labels_ports() {
-        assert_eq!(port_label(&perm("tcp", Some(22), Some(22), "0.0.0.0/0")), "tcp/22");
-        assert_eq!(port_label(&perm("udp", Some(53), Some(60), "0.0.0.0/0")), "udp/53-60");
+        assert_eq!(
+            port_label(&perm("tcp", Some(22), Some(22), "0.0.0.0/0")),
+            "tcp/22"
+        );
+        assert_eq!(
+            port_label(&perm("udp", Some(53), Some(60), "0.0.0.0/0")),
+            "udp/53-60"
+        );
         assert_eq!(port_label(&perm("-1", None, None, "0.0.0.0/0")), "all");
-        assert_eq!(port_label(&perm("6", Some(0), Some(65535), "0.0.0.0/0")), "tcp/all");
-        assert_eq!(port_label(&perm("icmp", Some(8), Some(-1), "0.0.0.0/0")), "icmp");
+        assert_eq!(
+            port_label(&perm("6", Some(0), Some(65535), "0.0.0.0/0")),
+            "tcp/all"
+        );
+        assert_eq!(
+            port_label(&perm("icmp", Some(8), Some(-1), "0.0.0.0/0")),
+            "icmp"
+        );
     }
 
     #[test]
     fn world_open_detection() {
-        assert!(is_open_to_world(&perm("tcp", Some(22), Some(22), "0.0.0.0/0")));
-        assert!(!is_open_to_world(&perm("tcp", Some(22), Some(22), "10.0.0.0/8")));
+        assert!(is_open_to_world(&perm(
+            "tcp",
+            Some(22),
+            Some(22),
+            "0.0.0.0/0"
+        )));
+        assert!(!is_open_to_world(&perm(
+            "tcp",
+            Some(22),
+            Some(22),
+            "10.0.0.0/8"
+        )));
         let rule = rule_json(&perm("tcp", Some(22), Some(22), "0.0.0.0/0"));
         assert_eq!(rule["cidrs"], json!(["0.0.0.0/0"]));
         assert_eq!(rule["openToWorld"], json!(true));

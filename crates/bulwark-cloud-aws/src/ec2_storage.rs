@@ -70,7 +70,13 @@ pub(crate) async fn collect_volumes(ctx: &Ctx, client: &Client, scope: Scope<'_>
 pub(crate) async fn collect_images(ctx: &Ctx, client: &Client, scope: Scope<'_>) {
     let region = scope.region;
     let pages = match ctx
-        .pages(client.describe_images().owners("self").into_paginator().send())
+        .pages(
+            client
+                .describe_images()
+                .owners("self")
+                .into_paginator()
+                .send(),
+        )
         .await
     {
         Ok(pages) => pages,

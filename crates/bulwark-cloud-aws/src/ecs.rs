@@ -3,9 +3,11 @@
 //! and ECR repositories (`IMAGE_REGISTRY`).
 
 use aws_config::SdkConfig;
-use aws_sdk_ecs::types::{ContainerDefinition, TaskDefinition, TaskDefinitionFamilyStatus, TaskDefinitionField};
 use aws_sdk_ecr::types::Repository;
-use futures_util::future::join_all;
+use aws_sdk_ecs::types::{
+    ContainerDefinition, TaskDefinition, TaskDefinitionFamilyStatus, TaskDefinitionField,
+};
+use futures_util::future::{join, join_all};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope, tags_from};
@@ -62,9 +64,10 @@ pub(crate) async fn collect_ecs(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
                         task_definition(ctx, region, td, &tags);
                     }
                 }
-                Err(e) => ctx.fail_list(
+                Err(e) => ctx.fail_item(
                     scope,
                     "DescribeTaskDefinition",
+                    family,
                     &[AWS_TASK_DEFINITION, AWS_CONTAINER_FARGATE],
                     &e,
                 ),
@@ -121,7 +124,14 @@ fn task_definition(ctx: &Ctx, region: &str, td: &TaskDefinition, tags: &[Tag]) {
     }
 }
 
-fn container(ctx: &Ctx, region: &str, td: &TaskDefinition, td_id: &str, c: &ContainerDefinition, tags: &[Tag]) {
+fn container(
+    ctx: &Ctx,
+    region: &str,
+    td: &TaskDefinition,
+    td_id: &str,
+    c: &ContainerDefinition,
+    tags: &[Tag],
+) {
     let Some(name) = c.name() else { return };
     // Values of plain environment variables routinely hold secrets: only the
     // names are kept. `secrets` entries are references (ARNs), not values.
@@ -182,7 +192,11 @@ pub(crate) async fn collect_ecr(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
         .pages(client.describe_repositories().into_paginator().send())
         .await
     {
-        Ok(pages) => pages.iter().flat_map(|p| p.repositories()).cloned().collect(),
+        Ok(pages) => pages
+            .iter()
+            .flat_map(|p| p.repositories())
+            .cloned()
+            .collect(),
         Err(e) => {
             ctx.fail_list(scope, "DescribeRepositories", &[IMAGE_REGISTRY], &e);
             return;
@@ -195,10 +209,11 @@ async fn repository(ctx: &Ctx, client: &aws_sdk_ecr::Client, scope: Scope<'_>, r
     let (Some(name), Some(arn)) = (r.repository_name(), r.repository_arn()) else {
         return;
     };
-    let (pol, tags) = tokio::join!(
+    let (pol, tags) = join(
         ctx.call(client.get_repository_policy().repository_name(name).send()),
         ctx.call(client.list_tags_for_resource().resource_arn(arn).send()),
-    );
+    )
+    .await;
     let policy_doc = match pol {
         Ok(p) => p.policy_text().and_then(policy::parse_document),
         Err(e) if e.is(&["RepositoryPolicyNotFoundException"]) => None,

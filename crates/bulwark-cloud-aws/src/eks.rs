@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use aws_config::SdkConfig;
 use aws_sdk_eks::Client;
 use aws_sdk_eks::types::{Cluster, Nodegroup};
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope};
@@ -47,17 +47,24 @@ pub(crate) async fn collect(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
 }
 
 async fn cluster(ctx: &Ctx, client: &Client, scope: Scope<'_>, name: &str) {
-    let (described, groups) = tokio::join!(
+    let (described, groups) = join(
         ctx.call(client.describe_cluster().name(name).send()),
-        ctx.pages(client.list_nodegroups().cluster_name(name).into_paginator().send()),
-    );
+        ctx.pages(
+            client
+                .list_nodegroups()
+                .cluster_name(name)
+                .into_paginator()
+                .send(),
+        ),
+    )
+    .await;
     match described {
         Ok(out) => {
             if let Some(c) = out.cluster() {
                 cluster_asset(ctx, scope.region, name, c);
             }
         }
-        Err(e) => ctx.fail_list(scope, "DescribeCluster", &[AWS_CLUSTER], &e),
+        Err(e) => ctx.fail_item(scope, "DescribeCluster", name, &[AWS_CLUSTER], &e),
     }
     let groups: Vec<String> = match groups {
         Ok(pages) => pages.iter().flat_map(|p| p.nodegroups()).cloned().collect(),
@@ -82,7 +89,7 @@ async fn cluster(ctx: &Ctx, client: &Client, scope: Scope<'_>, name: &str) {
                     nodegroup_asset(ctx, scope.region, name, ng);
                 }
             }
-            Err(e) => ctx.fail_list(scope, "DescribeNodegroup", &[AWS_NODE_GROUP], &e),
+            Err(e) => ctx.fail_item(scope, "DescribeNodegroup", g, &[AWS_NODE_GROUP], &e),
         }
     }))
     .await;
@@ -117,7 +124,8 @@ fn cluster_asset(ctx: &Ctx, region: &str, name: &str, c: &Cluster) {
         .unwrap_or_default();
     // AWS reports 0.0.0.0/0 when no CIDRs restrict the public endpoint; an
     // emulator may report none at all, which means the same.
-    let is_public = public_access && (public_cidrs.is_empty() || public_cidrs.iter().any(|c| is_world_cidr(c)));
+    let is_public =
+        public_access && (public_cidrs.is_empty() || public_cidrs.iter().any(|c| is_world_cidr(c)));
     // moto answers an empty list here even when secrets encryption was
     // requested, so `false` from an emulator proves nothing.
     let secrets_encrypted = c
@@ -172,7 +180,9 @@ fn cluster_asset(ctx: &Ctx, region: &str, name: &str, c: &Cluster) {
 }
 
 fn nodegroup_asset(ctx: &Ctx, region: &str, cluster: &str, ng: &Nodegroup) {
-    let Some(name) = ng.nodegroup_name() else { return };
+    let Some(name) = ng.nodegroup_name() else {
+        return;
+    };
     let scaling = ng.scaling_config();
     let remote = ng.remote_access();
     let data = json!({

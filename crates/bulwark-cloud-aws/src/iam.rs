@@ -166,10 +166,7 @@ fn groups(ctx: &Ctx, snap: &Snapshot) {
     let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
     for u in snap.pages.iter().flat_map(|p| p.user_detail_list()) {
         for g in u.group_list() {
-            members
-                .entry(g.as_str())
-                .or_default()
-                .extend(u.user_name());
+            members.entry(g.as_str()).or_default().extend(u.user_name());
         }
     }
     for g in snap.pages.iter().flat_map(|p| p.group_detail_list()) {
@@ -203,7 +200,10 @@ fn roles(ctx: &Ctx, snap: &Snapshot) {
         let trust = r
             .assume_role_policy_document()
             .and_then(policy::parse_document);
-        let principals = trust.as_ref().map(policy::allowed_principals).unwrap_or_default();
+        let principals = trust
+            .as_ref()
+            .map(policy::allowed_principals)
+            .unwrap_or_default();
         // Other accounts that may assume the role (confused-deputy and
         // lateral-movement checks look at these).
         let own = format!(":{}:", ctx.account_id);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::primitives::DateTime;
 use aws_sdk_iam::types::{AccessKeyMetadata, MfaDevice, User, UserDetail};
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all, join3};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope};
@@ -32,15 +32,19 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, scope: Scope<'_>, snap: 
         .flat_map(|p| p.user_detail_list())
         .collect();
     // ListUsers is the only listing with PasswordLastUsed.
-    let (listed, report) = tokio::join!(
+    let (listed, report) = join(
         ctx.pages(client.list_users().into_paginator().send()),
         credential_report(ctx, client, scope),
-    );
+    )
+    .await;
     let last_used: HashMap<String, DateTime> = match listed {
         Ok(pages) => pages
             .iter()
             .flat_map(|p| p.users())
-            .filter_map(|u: &User| u.password_last_used().map(|d| (u.user_name().to_owned(), *d)))
+            .filter_map(|u: &User| {
+                u.password_last_used()
+                    .map(|d| (u.user_name().to_owned(), *d))
+            })
             .collect(),
         Err(e) => {
             ctx.fail_detail(scope, "ListUsers", "password-last-used", &e);
@@ -57,11 +61,24 @@ async fn user_extras(ctx: &Ctx, client: &Client, scope: Scope<'_>, u: &UserDetai
     let Some(name) = u.user_name() else {
         return UserExtras::default();
     };
-    let (keys, mfa, login) = tokio::join!(
-        ctx.pages(client.list_access_keys().user_name(name).into_paginator().send()),
-        ctx.pages(client.list_mfa_devices().user_name(name).into_paginator().send()),
+    let (keys, mfa, login) = join3(
+        ctx.pages(
+            client
+                .list_access_keys()
+                .user_name(name)
+                .into_paginator()
+                .send(),
+        ),
+        ctx.pages(
+            client
+                .list_mfa_devices()
+                .user_name(name)
+                .into_paginator()
+                .send(),
+        ),
         ctx.call(client.get_login_profile().user_name(name).send()),
-    );
+    )
+    .await;
     let keys: Vec<AccessKeyMetadata> = match keys {
         Ok(pages) => pages
             .iter()
@@ -74,7 +91,11 @@ async fn user_extras(ctx: &Ctx, client: &Client, scope: Scope<'_>, u: &UserDetai
         }
     };
     let mfa = match mfa {
-        Ok(pages) => pages.iter().flat_map(|p| p.mfa_devices()).cloned().collect(),
+        Ok(pages) => pages
+            .iter()
+            .flat_map(|p| p.mfa_devices())
+            .cloned()
+            .collect(),
         Err(e) => {
             ctx.fail_detail(scope, "ListMFADevices", name, &e);
             Vec::new()
@@ -97,7 +118,9 @@ async fn user_extras(ctx: &Ctx, client: &Client, scope: Scope<'_>, u: &UserDetai
         {
             Ok(out) => out.access_key_last_used().map(|l| {
                 // AWS answers "N/A" for keys never used.
-                let service = Some(l.service_name()).filter(|s| *s != "N/A").map(str::to_owned);
+                let service = Some(l.service_name())
+                    .filter(|s| *s != "N/A")
+                    .map(str::to_owned);
                 (l.last_used_date().copied(), service)
             }),
             Err(e) => {
@@ -124,7 +147,11 @@ async fn user_extras(ctx: &Ctx, client: &Client, scope: Scope<'_>, u: &UserDetai
 
 /// `password_last_changed` per user from the IAM credential report: no
 /// other API tells when a console password last changed.
-async fn credential_report(ctx: &Ctx, client: &Client, scope: Scope<'_>) -> Option<HashMap<String, String>> {
+async fn credential_report(
+    ctx: &Ctx,
+    client: &Client,
+    scope: Scope<'_>,
+) -> Option<HashMap<String, String>> {
     if let Err(e) = ctx.call(client.generate_credential_report().send()).await {
         ctx.fail_detail(scope, "GenerateCredentialReport", "credential-report", &e);
         return None;
@@ -133,7 +160,9 @@ async fn credential_report(ctx: &Ctx, client: &Client, scope: Scope<'_>) -> Opti
     for attempt in 0..6 {
         match ctx.call(client.get_credential_report().send()).await {
             Ok(out) => {
-                let csv = out.content().map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())?;
+                let csv = out
+                    .content()
+                    .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())?;
                 return Some(parse_password_changed(&csv));
             }
             Err(e) if e.is(&["ReportInProgress", "ReportNotPresent"]) && attempt < 5 => {
@@ -156,12 +185,20 @@ fn parse_password_changed(csv: &str) -> HashMap<String, String> {
     };
     let columns: Vec<&str> = header.split(',').collect();
     let col = |name: &str| columns.iter().position(|c| *c == name);
-    let (Some(user), Some(changed)) = (col("user"), col("password_last_changed")) else {
+    let (Some(user), Some(enabled), Some(changed)) = (
+        col("user"),
+        col("password_enabled"),
+        col("password_last_changed"),
+    ) else {
         return HashMap::new();
     };
     lines
         .filter_map(|line| {
             let fields: Vec<&str> = line.split(',').collect();
+            // moto fills the date in even for users without a password.
+            if *fields.get(enabled)? != "true" {
+                return None;
+            }
             let value = *fields.get(changed)?;
             // "N/A" (no password) and "not_supported" (the root account).
             if value.is_empty() || value == "N/A" || value == "not_supported" {
@@ -284,10 +321,14 @@ mod tests {
         let csv = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed\n\
                    <root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported\n\
                    alice,arn:aws:iam::1:user/alice,2020-01-01T00:00:00+00:00,true,no_information,2024-02-03T04:05:06+00:00\n\
-                   bot,arn:aws:iam::1:user/bot,2020-01-01T00:00:00+00:00,false,N/A,N/A\n";
+                   bot,arn:aws:iam::1:user/bot,2020-01-01T00:00:00+00:00,false,N/A,N/A\n\
+                   ci,arn:aws:iam::1:user/ci,2020-01-01T00:00:00+00:00,false,N/A,2020-01-01T00:00:00+00:00\n";
         let map = parse_password_changed(csv);
         assert_eq!(map.len(), 1);
-        assert_eq!(map.get("alice").map(String::as_str), Some("2024-02-03T04:05:06+00:00"));
+        assert_eq!(
+            map.get("alice").map(String::as_str),
+            Some("2024-02-03T04:05:06+00:00")
+        );
         assert!(parse_password_changed("").is_empty());
         assert!(parse_password_changed("a,b\n1,2").is_empty());
     }

@@ -3,7 +3,7 @@
 use aws_config::SdkConfig;
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::FunctionConfiguration;
-use futures_util::future::join_all;
+use futures_util::future::{join_all, join3};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope};
@@ -35,11 +35,12 @@ async fn function(ctx: &Ctx, client: &Client, scope: Scope<'_>, f: &FunctionConf
     let (Some(name), Some(arn)) = (f.function_name(), f.function_arn()) else {
         return;
     };
-    let (pol, tags, url) = tokio::join!(
+    let (pol, tags, url) = join3(
         ctx.call(client.get_policy().function_name(name).send()),
         ctx.call(client.list_tags().resource(arn).send()),
         ctx.call(client.get_function_url_config().function_name(name).send()),
-    );
+    )
+    .await;
     // ResourceNotFoundException: no resource policy / no function URL.
     let policy_raw: Option<String> = match pol {
         Ok(p) => p.policy().map(str::to_owned),
@@ -81,9 +82,7 @@ async fn function(ctx: &Ctx, client: &Client, scope: Scope<'_>, f: &FunctionConf
         }
     };
     // A URL with AuthType NONE can be invoked by anyone who knows it.
-    let url_public = url
-        .as_ref()
-        .is_some_and(|u| u["authType"] == Value::from("NONE"));
+    let url_public = url.as_ref().is_some_and(|u| u["authType"] == "NONE");
     let is_public = policy_public || url_public;
 
     let vpc = f.vpc_config();

@@ -70,15 +70,21 @@ type Job<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 /// be listed: then nothing was collected and the server must not treat the
 /// account as empty. Everything else is recorded in
 /// [`CollectResult::errors`].
-pub async fn collect(creds: &AwsCredentials, opts: &CollectOptions) -> Result<CollectResult, CollectError> {
+pub async fn collect(
+    creds: &AwsCredentials,
+    opts: &CollectOptions,
+) -> Result<CollectResult, CollectError> {
     validate(creds, opts)?;
     let session = Session::new(creds, opts).await;
     let home = session.region(&opts.home_region);
     let (account_id, caller_arn) = caller_identity(&home).await?;
-    let regions = match &creds.regions {
+    let mut regions = match &creds.regions {
         Regions::List(list) => list.clone(),
         Regions::AllEnabled => enabled_regions_with(&home).await?,
     };
+    // A region listed twice would be collected twice.
+    let mut seen = std::collections::HashSet::new();
+    regions.retain(|r| seen.insert(r.clone()));
     let partition = caller_arn
         .split(':')
         .nth(1)
@@ -101,7 +107,12 @@ pub async fn collect(creds: &AwsCredentials, opts: &CollectOptions) -> Result<Co
         jobs.push(Box::pin(iam::collect(&ctx, &home)));
     }
     if opts.wants(Service::S3) {
-        jobs.push(Box::pin(s3::collect(&ctx, &session, &opts.home_region, &regions)));
+        jobs.push(Box::pin(s3::collect(
+            &ctx,
+            &session,
+            &opts.home_region,
+            &regions,
+        )));
     }
     for (region, cfg) in &configs {
         let region = region.as_str();
@@ -160,7 +171,10 @@ pub async fn collect(creds: &AwsCredentials, opts: &CollectOptions) -> Result<Co
 }
 
 /// The regions enabled for the account (`ec2:DescribeRegions`), sorted.
-pub async fn enabled_regions(creds: &AwsCredentials, opts: &CollectOptions) -> Result<Vec<String>, CollectError> {
+pub async fn enabled_regions(
+    creds: &AwsCredentials,
+    opts: &CollectOptions,
+) -> Result<Vec<String>, CollectError> {
     validate(creds, opts)?;
     let session = Session::new(creds, opts).await;
     enabled_regions_with(&session.region(&opts.home_region)).await
@@ -168,7 +182,9 @@ pub async fn enabled_regions(creds: &AwsCredentials, opts: &CollectOptions) -> R
 
 fn validate(creds: &AwsCredentials, opts: &CollectOptions) -> Result<(), CollectError> {
     if opts.concurrency == 0 {
-        return Err(CollectError::Config("concurrency must be at least 1".into()));
+        return Err(CollectError::Config(
+            "concurrency must be at least 1".into(),
+        ));
     }
     if opts.home_region.trim().is_empty() {
         return Err(CollectError::Config("home region is empty".into()));
@@ -220,16 +236,15 @@ async fn enabled_regions_with(home: &SdkConfig) -> Result<Vec<String>, CollectEr
     let mut regions: Vec<String> = out
         .regions()
         .iter()
-        .filter(|r| {
-            r.opt_in_status()
-                .is_none_or(|s| s != "not-opted-in")
-        })
+        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
         .filter_map(|r| r.region_name().map(str::to_owned))
         .collect();
     regions.sort();
     regions.dedup();
     if regions.is_empty() {
-        return Err(CollectError::Regions("DescribeRegions returned no region".into()));
+        return Err(CollectError::Regions(
+            "DescribeRegions returned no region".into(),
+        ));
     }
     Ok(regions)
 }
@@ -258,7 +273,12 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let text = format!("{:?}", creds(Regions::AllEnabled, None));
-        for secret in ["very-secret-value", "token-value", "ext-id-value", "AKIAEXAMPLEKEY"] {
+        for secret in [
+            "very-secret-value",
+            "token-value",
+            "ext-id-value",
+            "AKIAEXAMPLEKEY",
+        ] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
         assert!(text.contains("arn:aws:iam::1:role/audit"));
@@ -266,7 +286,10 @@ mod tests {
 
     #[test]
     fn credentials_round_trip_through_serde() {
-        let c = creds(Regions::List(vec!["eu-west-1".into()]), Some("http://127.0.0.1:5000"));
+        let c = creds(
+            Regions::List(vec!["eu-west-1".into()]),
+            Some("http://127.0.0.1:5000"),
+        );
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["auth"]["type"], "staticKeys");
         assert_eq!(json["regions"]["regions"][0], "eu-west-1");

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_kms::types::KeyMetadata;
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all};
 use serde_json::{Value, json};
 
 use crate::ctx::{Ctx, Scope, tags_from};
@@ -33,7 +33,10 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, cfg: &SdkConfig, region: &str)
             return;
         }
     };
-    let arns: Vec<String> = trails.iter().filter_map(|t| t.trail_arn().map(str::to_owned)).collect();
+    let arns: Vec<String> = trails
+        .iter()
+        .filter_map(|t| t.trail_arn().map(str::to_owned))
+        .collect();
     let tags: HashMap<String, Vec<crate::model::Tag>> = if arns.is_empty() {
         HashMap::new()
     } else {
@@ -54,7 +57,10 @@ pub(crate) async fn collect_cloudtrail(ctx: &Ctx, cfg: &SdkConfig, region: &str)
                 Ok(pages) => {
                     for rt in pages.iter().flat_map(|p| p.resource_tag_list()) {
                         if let Some(id) = rt.resource_id() {
-                            map.insert(id.to_owned(), tags_from(rt.tags_list(), |t| Some(t.key()), |t| t.value()));
+                            map.insert(
+                                id.to_owned(),
+                                tags_from(rt.tags_list(), |t| Some(t.key()), |t| t.value()),
+                            );
                         }
                     }
                 }
@@ -111,10 +117,11 @@ pub(crate) async fn collect_kms(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
         service: Service::Kms,
         region,
     };
-    let (keys, aliases) = tokio::join!(
+    let (keys, aliases) = join(
         ctx.pages(client.list_keys().into_paginator().send()),
         ctx.pages(client.list_aliases().into_paginator().send()),
-    );
+    )
+    .await;
     let ids: Vec<String> = match keys {
         Ok(pages) => pages
             .iter()
@@ -131,13 +138,20 @@ pub(crate) async fn collect_kms(ctx: &Ctx, cfg: &SdkConfig, region: &str) {
         Ok(pages) => {
             for a in pages.iter().flat_map(|p| p.aliases()) {
                 if let (Some(key), Some(alias)) = (a.target_key_id(), a.alias_name()) {
-                    by_key.entry(key.to_owned()).or_default().push(alias.to_owned());
+                    by_key
+                        .entry(key.to_owned())
+                        .or_default()
+                        .push(alias.to_owned());
                 }
             }
         }
         Err(e) => ctx.fail_detail(scope, "ListAliases", "aliases", &e),
     }
-    join_all(ids.iter().map(|id| key(ctx, &client, scope, id, by_key.get(id)))).await;
+    join_all(
+        ids.iter()
+            .map(|id| key(ctx, &client, scope, id, by_key.get(id))),
+    )
+    .await;
 }
 
 async fn key(
@@ -153,7 +167,7 @@ async fn key(
             None => return,
         },
         Err(e) => {
-            ctx.fail_list(scope, "DescribeKey", &[AWS_X_KMS_KEY], &e);
+            ctx.fail_item(scope, "DescribeKey", id, &[AWS_X_KMS_KEY], &e);
             return;
         }
     };
@@ -179,10 +193,23 @@ async fn key(
         None
     };
     let (policy_out, tags_out) = if customer {
-        let (p, t) = tokio::join!(
-            ctx.call(client.get_key_policy().key_id(id).policy_name("default").send()),
-            ctx.pages(client.list_resource_tags().key_id(id).into_paginator().send()),
-        );
+        let (p, t) = join(
+            ctx.call(
+                client
+                    .get_key_policy()
+                    .key_id(id)
+                    .policy_name("default")
+                    .send(),
+            ),
+            ctx.pages(
+                client
+                    .list_resource_tags()
+                    .key_id(id)
+                    .into_paginator()
+                    .send(),
+            ),
+        )
+        .await;
         (Some(p), Some(t))
     } else {
         (None, None)
@@ -240,7 +267,9 @@ async fn key(
 }
 
 fn failed(errors: &[ServiceError], key: &str) -> bool {
-    errors.iter().any(|e| e.search_keys.iter().any(|k| k == key))
+    errors
+        .iter()
+        .any(|e| e.search_keys.iter().any(|k| k == key))
 }
 
 /// Account-level logging posture for `/accounts` (`cloudLogStatus`, `flowLogStatus`).
@@ -255,17 +284,16 @@ pub(crate) fn summarise(
         .filter(|a| a.search_key == AWS_X_CLOUDTRAIL_TRAIL)
         .map(|a| &a.data)
         .collect();
-    let logging = |t: &&Value| t["isLogging"] == Value::Bool(true);
+    let logging = |t: &Value| t["isLogging"] == Value::Bool(true);
     let cloud_log_status = if trails
         .iter()
-        .filter(logging)
-        .any(|t| t["isMultiRegionTrail"] == Value::Bool(true))
+        .any(|t| logging(t) && t["isMultiRegionTrail"] == Value::Bool(true))
     {
         "Enabled"
     } else if !opts.wants(Service::CloudTrail) || failed(errors, AWS_X_CLOUDTRAIL_TRAIL) {
         // A region we could not read may hold the multi-region trail.
         "Unknown"
-    } else if trails.iter().any(logging) {
+    } else if trails.iter().any(|t| logging(t)) {
         "Partial"
     } else {
         "Disabled"
@@ -276,18 +304,16 @@ pub(crate) fn summarise(
         .filter(|a| a.search_key == AWS_VPC)
         .map(|a| &a.data["flowLogsEnabled"])
         .collect();
-    let flow_log_status = if !opts.wants(Service::Ec2)
-        || failed(errors, AWS_X_FLOW_LOG)
-        || failed(errors, AWS_VPC)
-    {
-        "Unknown"
-    } else if vpcs.is_empty() || vpcs.iter().all(|v| **v != Value::Bool(true)) {
-        "Disabled"
-    } else if vpcs.iter().all(|v| **v == Value::Bool(true)) {
-        "Enabled"
-    } else {
-        "Partial"
-    };
+    let flow_log_status =
+        if !opts.wants(Service::Ec2) || failed(errors, AWS_X_FLOW_LOG) || failed(errors, AWS_VPC) {
+            "Unknown"
+        } else if vpcs.is_empty() || vpcs.iter().all(|v| **v != Value::Bool(true)) {
+            "Disabled"
+        } else if vpcs.iter().all(|v| **v == Value::Bool(true)) {
+            "Enabled"
+        } else {
+            "Partial"
+        };
     AccountSummary {
         cloud_log_status: cloud_log_status.to_owned(),
         flow_log_status: flow_log_status.to_owned(),
@@ -327,10 +353,21 @@ mod tests {
         let s = summarise(&opts, &[vpc(true), vpc(false)], &[trail(true, true)], &[]);
         assert_eq!(s.cloud_log_status, "Enabled");
         assert_eq!(s.flow_log_status, "Partial");
-        let s = summarise(&opts, &[vpc(true)], &[trail(true, false), trail(false, true)], &[]);
-        assert_eq!((s.cloud_log_status.as_str(), s.flow_log_status.as_str()), ("Partial", "Enabled"));
+        let s = summarise(
+            &opts,
+            &[vpc(true)],
+            &[trail(true, false), trail(false, true)],
+            &[],
+        );
+        assert_eq!(
+            (s.cloud_log_status.as_str(), s.flow_log_status.as_str()),
+            ("Partial", "Enabled")
+        );
         let s = summarise(&opts, &[], &[], &[]);
-        assert_eq!((s.cloud_log_status.as_str(), s.flow_log_status.as_str()), ("Disabled", "Disabled"));
+        assert_eq!(
+            (s.cloud_log_status.as_str(), s.flow_log_status.as_str()),
+            ("Disabled", "Disabled")
+        );
         let err = ServiceError {
             service: "cloudtrail".into(),
             region: "eu-west-1".into(),

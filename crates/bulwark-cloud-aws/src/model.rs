@@ -118,7 +118,10 @@ impl fmt::Debug for AssumeRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AssumeRole")
             .field("role_arn", &self.role_arn)
-            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "<redacted>"),
+            )
             .field("session_name", &self.session_name)
             .finish()
     }
@@ -346,11 +349,12 @@ pub struct CollectResult {
 
 impl CollectResult {
     /// Assets of one search key.
-    pub fn of_kind<'a>(&'a self, search_key: &'a str) -> impl Iterator<Item = &'a Asset> + 'a {
+    pub fn of_kind<'a>(&'a self, search_key: &str) -> impl Iterator<Item = &'a Asset> + use<'a> {
+        let key = search_key.to_owned();
         self.assets
             .iter()
             .chain(self.supporting.iter())
-            .filter(move |a| a.search_key == search_key)
+            .filter(move |a| a.search_key == key)
     }
 
     /// Whether the listing of `search_key` in `region` completed, i.e. an
@@ -375,4 +379,73 @@ pub enum CollectError {
     /// The options or credentials are unusable.
     #[error("invalid collector configuration: {0}")]
     Config(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn host(data: serde_json::Value) -> Asset {
+        Asset {
+            search_key: crate::keys::AWS_HOST.into(),
+            provider: PROVIDER.into(),
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            resource_id: "i-1".into(),
+            name: "web".into(),
+            arn: None,
+            tags: vec![],
+            is_public: Some(true),
+            data,
+        }
+    }
+
+    #[test]
+    fn more_info_is_exactly_the_sample_fields() {
+        let a = host(json!({"imageId": "ami-1", "instanceId": "i-1", "extra": true}));
+        let more = a.more_info().unwrap();
+        let keys: Vec<&String> = more.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys.len(),
+            crate::keys::more_info_fields("AWS_HOST").unwrap().len()
+        );
+        assert_eq!(more["imageId"], "ami-1");
+        assert_eq!(
+            more["vpcId"],
+            serde_json::Value::Null,
+            "missing fields are null"
+        );
+        assert!(more.get("extra").is_none() && more.get("instanceId").is_none());
+        let mut vpc = a.clone();
+        vpc.search_key = crate::keys::AWS_VPC.into();
+        assert!(vpc.more_info().is_none());
+    }
+
+    #[test]
+    fn listing_completeness() {
+        let err = |region: &str, keys: &[&str]| ServiceError {
+            service: "ec2".into(),
+            region: region.into(),
+            operation: "DescribeInstances".into(),
+            resource_id: None,
+            search_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+            message: "Throttling".into(),
+        };
+        let r = CollectResult {
+            errors: vec![
+                err("eu-west-1", &["AWS_HOST"]),
+                err(GLOBAL_REGION, &["AWS_S3"]),
+                err("us-east-1", &[]),
+            ],
+            ..CollectResult::default()
+        };
+        assert!(!r.listing_complete("AWS_HOST", "eu-west-1"));
+        assert!(r.listing_complete("AWS_HOST", "us-east-1"));
+        assert!(
+            !r.listing_complete("AWS_S3", "us-east-1"),
+            "a global listing failure"
+        );
+        assert!(r.listing_complete("AWS_LAMBDA", "eu-west-1"));
+    }
 }

@@ -73,7 +73,8 @@ pub(crate) fn allows_public(doc: &Value) -> bool {
     statements(doc).into_iter().any(|st| {
         is_allow(st)
             && st.get("Condition").is_none()
-            && (st.get("Principal").is_some_and(principal_is_anyone) || st.get("NotPrincipal").is_some())
+            && (st.get("Principal").is_some_and(principal_is_anyone)
+                || st.get("NotPrincipal").is_some())
     })
 }
 
@@ -115,8 +116,12 @@ pub(crate) fn requires_external_id(doc: &Value) -> bool {
 pub(crate) fn grants_full_admin(doc: &Value) -> bool {
     statements(doc).into_iter().any(|st| {
         is_allow(st)
-            && st.get("Action").is_some_and(|a| as_strings(a).contains(&"*"))
-            && st.get("Resource").is_some_and(|r| as_strings(r).contains(&"*"))
+            && st
+                .get("Action")
+                .is_some_and(|a| as_strings(a).contains(&"*"))
+            && st
+                .get("Resource")
+                .is_some_and(|r| as_strings(r).contains(&"*"))
     })
 }
 
@@ -139,7 +144,8 @@ mod tests {
 
     #[test]
     fn public_detection() {
-        let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]});
+        let public =
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]});
         let public_aws = json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}}});
         let conditional = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "1"}}}]});
         let deny = json!({"Statement": [{"Effect": "Deny", "Principal": "*"}]});
@@ -161,15 +167,24 @@ mod tests {
             "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}]});
         assert_eq!(
             allowed_principals(&doc),
-            vec!["AWS:arn:aws:iam::999999999999:root", "Service:ec2.amazonaws.com"]
+            vec![
+                "AWS:arn:aws:iam::999999999999:root",
+                "Service:ec2.amazonaws.com"
+            ]
         );
         assert!(requires_external_id(&doc));
-        assert!(!requires_external_id(&json!({"Statement": [{"Effect": "Allow"}]})));
+        assert!(!requires_external_id(
+            &json!({"Statement": [{"Effect": "Allow"}]})
+        ));
     }
 
     #[test]
     fn admin_detection() {
-        assert!(grants_full_admin(&json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})));
-        assert!(!grants_full_admin(&json!({"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]})));
+        assert!(grants_full_admin(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        ));
+        assert!(!grants_full_admin(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]})
+        ));
     }
 }

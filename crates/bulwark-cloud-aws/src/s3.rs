@@ -3,6 +3,7 @@
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::{Bucket, Grant};
+use futures_util::future::{join, join_all, join3, join4};
 use serde_json::{Value, json};
 
 use crate::ctx::{ApiError, Ctx, Scope, tags_from};
@@ -31,7 +32,7 @@ pub(crate) async fn collect(ctx: &Ctx, session: &Session, home: &str, regions: &
             return;
         }
     };
-    let located = futures_util::future::join_all(
+    let located = join_all(
         buckets
             .iter()
             .map(|b| bucket_region(ctx, &client, scope, b)),
@@ -41,9 +42,11 @@ pub(crate) async fn collect(ctx: &Ctx, session: &Session, home: &str, regions: &
         let region = region?;
         // Buckets outside the collected regions are left out, like every
         // other regional resource.
-        regions.contains(&region).then(|| bucket(ctx, session, b, region))
+        regions
+            .contains(&region)
+            .then(|| bucket(ctx, session, b, region))
     });
-    futures_util::future::join_all(jobs).await;
+    join_all(jobs).await;
 }
 
 /// The bucket's region: from ListBuckets when AWS includes it, else
@@ -66,7 +69,9 @@ async fn bucket_region(ctx: &Ctx, client: &Client, scope: Scope<'_>, b: &Bucket)
             .to_owned(),
         ),
         Err(e) => {
-            ctx.fail_detail(scope, "GetBucketLocation", name, &e);
+            // Without its region the bucket is left out, so the S3 listing
+            // is incomplete everywhere.
+            ctx.fail_item(scope, "GetBucketLocation", name, &[AWS_S3], &e);
             None
         }
     }
@@ -115,15 +120,20 @@ async fn bucket(ctx: &Ctx, session: &Session, b: &Bucket, region: String) {
         service: Service::S3,
         region: &region,
     };
-    let (acl, pol, enc, ver, pab, tags, logging) = tokio::join!(
-        ctx.call(client.get_bucket_acl().bucket(name).send()),
-        ctx.call(client.get_bucket_policy().bucket(name).send()),
-        ctx.call(client.get_bucket_encryption().bucket(name).send()),
-        ctx.call(client.get_bucket_versioning().bucket(name).send()),
-        ctx.call(client.get_public_access_block().bucket(name).send()),
-        ctx.call(client.get_bucket_tagging().bucket(name).send()),
-        ctx.call(client.get_bucket_logging().bucket(name).send()),
-    );
+    let ((acl, pol, enc, ver), (pab, tags, logging)) = join(
+        join4(
+            ctx.call(client.get_bucket_acl().bucket(name).send()),
+            ctx.call(client.get_bucket_policy().bucket(name).send()),
+            ctx.call(client.get_bucket_encryption().bucket(name).send()),
+            ctx.call(client.get_bucket_versioning().bucket(name).send()),
+        ),
+        join3(
+            ctx.call(client.get_public_access_block().bucket(name).send()),
+            ctx.call(client.get_bucket_tagging().bucket(name).send()),
+            ctx.call(client.get_bucket_logging().bucket(name).send()),
+        ),
+    )
+    .await;
 
     let acl = match acl {
         Ok(a) => Some(a),
@@ -139,8 +149,15 @@ async fn bucket(ctx: &Ctx, session: &Session, b: &Bucket, region: String) {
         .collect();
     let acl_public = acl.as_ref().map(|_| !public_grants.is_empty());
 
-    let policy_doc = absent_ok(ctx, scope, "GetBucketPolicy", name, &["NoSuchBucketPolicy"], pol)
-        .map(|p| p.and_then(|p| p.policy().and_then(policy::parse_document)));
+    let policy_doc = absent_ok(
+        ctx,
+        scope,
+        "GetBucketPolicy",
+        name,
+        &["NoSuchBucketPolicy"],
+        pol,
+    )
+    .map(|p| p.and_then(|p| p.policy().and_then(policy::parse_document)));
     let policy_public = policy_doc
         .as_ref()
         .map(|d| d.as_ref().is_some_and(policy::allows_public));
@@ -200,7 +217,7 @@ async fn bucket(ctx: &Ctx, session: &Session, b: &Bucket, region: String) {
     let restrict_policy = block
         .and_then(|b| b.restrict_public_buckets())
         .unwrap_or(false);
-    let pab_json = pab.map(|_| {
+    let pab_json = pab.as_ref().map(|_| {
         block.map(|b| {
             json!({
                 "blockPublicAcls": b.block_public_acls().unwrap_or(false),
@@ -211,10 +228,17 @@ async fn bucket(ctx: &Ctx, session: &Session, b: &Bucket, region: String) {
         })
     });
 
-    let tags = absent_ok(ctx, scope, "GetBucketTagging", name, &["NoSuchTagSet"], tags)
-        .flatten()
-        .map(|t| tags_from(t.tag_set(), |t| Some(t.key()), |t| Some(t.value())))
-        .unwrap_or_default();
+    let tags = absent_ok(
+        ctx,
+        scope,
+        "GetBucketTagging",
+        name,
+        &["NoSuchTagSet"],
+        tags,
+    )
+    .flatten()
+    .map(|t| tags_from(t.tag_set(), |t| Some(t.key()), |t| Some(t.value())))
+    .unwrap_or_default();
 
     let logging = match logging {
         Ok(l) => Some(json!({
@@ -256,10 +280,10 @@ async fn bucket(ctx: &Ctx, session: &Session, b: &Bucket, region: String) {
         },
     });
     let mut asset = ctx.asset(AWS_S3, &region, name, name);
-    asset.arn = Some(
-        b.bucket_arn()
-            .map_or_else(|| format!("arn:{}:s3:::{name}", ctx.partition), str::to_owned),
-    );
+    asset.arn = Some(b.bucket_arn().map_or_else(
+        || format!("arn:{}:s3:::{name}", ctx.partition),
+        str::to_owned,
+    ));
     asset.tags = tags;
     asset.is_public = Some(is_public);
     asset.data = data;

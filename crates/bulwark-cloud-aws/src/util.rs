@@ -51,7 +51,12 @@ pub(crate) fn strs<'a, I>(items: I) -> Value
 where
     I: IntoIterator<Item = &'a str>,
 {
-    Value::Array(items.into_iter().map(|s| Value::String(s.to_owned())).collect())
+    Value::Array(
+        items
+            .into_iter()
+            .map(|s| Value::String(s.to_owned()))
+            .collect(),
+    )
 }
 
 /// Whether a CIDR means "the whole internet".
@@ -92,9 +97,15 @@ mod tests {
         let created = DateTime::from_secs(1_000_000);
         assert_eq!(age_days(1_000_000 + 3 * 86_400 + 5, &created), 3);
         assert_eq!(age_days(0, &created), 0);
-        assert_eq!(arn_name("arn:aws:iam::1:role/a/b/lambda-exec"), "lambda-exec");
+        assert_eq!(
+            arn_name("arn:aws:iam::1:role/a/b/lambda-exec"),
+            "lambda-exec"
+        );
         assert_eq!(arn_name("arn:aws:iam::1:root"), "root");
         assert!(is_world_cidr("::/0") && !is_world_cidr("10.0.0.0/8"));
-        assert_eq!(date(Some(&DateTime::from_secs(0))), Value::String("1970-01-01T00:00:00Z".into()));
+        assert_eq!(
+            date(Some(&DateTime::from_secs(0))),
+            Value::String("1970-01-01T00:00:00Z".into())
+        );
     }
 }

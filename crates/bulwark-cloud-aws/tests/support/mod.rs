@@ -8,9 +8,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use bulwark_cloud_aws::{
-    Asset, AwsAuth, AwsCredentials, CollectOptions, CollectResult, Regions,
-};
+use bulwark_cloud_aws::{Asset, AwsAuth, AwsCredentials, CollectOptions, CollectResult, Regions};
 use serde_json::Value;
 
 pub const ACCOUNT: &str = "123456789012";
@@ -84,20 +82,19 @@ fn python() -> Command {
     cmd
 }
 
+fn fixture(name: &str) -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
+        .iter()
+        .collect()
+}
+
 fn start_and_populate() -> Estate {
     let port = free_port();
+    let log_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("moto-{port}.log"));
+    let log = std::fs::File::create(&log_path).expect("create the moto log");
     let mut child = python()
-        .args([
-            "-c",
-            "import sys\n\
-             from moto.server import ThreadedMotoServer\n\
-             s = ThreadedMotoServer(ip_address='127.0.0.1', port=int(sys.argv[1]), verbose=False)\n\
-             s.start()\n\
-             print('ready', flush=True)\n\
-             sys.stdin.read()\n\
-             s.stop()\n",
-            &port.to_string(),
-        ])
+        .arg(fixture("moto_server.py"))
+        .arg(port.to_string())
         // Without this moto reports ~1,300 public AMIs and snapshots per
         // region as the account's own.
         .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
@@ -106,24 +103,24 @@ fn start_and_populate() -> Estate {
         .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(log)
         .spawn()
         .expect("start moto");
     let stdout = child.stdout.take().expect("moto stdout");
     let mut stdout = BufReader::new(stdout);
     let mut line = String::new();
-    stdout
-        .read_line(&mut line)
-        .expect("read moto's ready line");
-    assert_eq!(line.trim(), "ready", "moto did not start");
+    stdout.read_line(&mut line).expect("read moto's ready line");
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "moto did not start; see {}",
+        log_path.display()
+    );
     let url = format!("http://127.0.0.1:{port}");
     wait_until_listening(port);
 
-    let script: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "populate_moto.py"]
-        .iter()
-        .collect();
     let out = python()
-        .arg(&script)
+        .arg(fixture("populate_moto.py"))
         .arg(&url)
         .output()
         .expect("run populate_moto.py");
@@ -151,6 +148,17 @@ fn wait_until_listening(port: u16) {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("moto is not listening on 127.0.0.1:{port}");
+}
+
+/// Runs a test body on a current-thread runtime. (`#[tokio::test]` would
+/// need tokio's `macros` feature, and a tokio built with other features than
+/// the library's recompiles the whole AWS SDK for the tests.)
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
 }
 
 /// moto's dummy keys for the estate's endpoint.
