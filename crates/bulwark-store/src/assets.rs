@@ -51,9 +51,15 @@ fn decode(row: &AnyRow) -> Result<Asset> {
         .map_err(|e| bulwark_core::DomainError::Storage(format!("asset document: {e}")))
 }
 
-fn field_map() -> ColumnMap {
+fn field_map(backend: Backend) -> ColumnMap {
+    // `is_public` is 0/1 on both engines (the `Any` driver binds no booleans); PostgreSQL
+    // needs it as a boolean expression, which `<> 0` gives while keeping NULL as NULL.
+    let is_public = match backend {
+        Backend::Sqlite => "assets.is_public",
+        Backend::Postgres => "(assets.is_public <> 0)",
+    };
     let mut m = ColumnMap::new();
-    m.insert("isPublic", Column::boolean("assets.is_public"))
+    m.insert("isPublic", Column::boolean(is_public))
         .insert("name", Column::text("assets.name"))
         .insert("region", Column::text("assets.region"))
         .insert("accountId", Column::text("assets.cloud_account_id"))
@@ -176,7 +182,7 @@ impl AssetRepo for SqlStore {
             Backend::Sqlite => Dialect::Sqlite,
             Backend::Postgres => Dialect::Postgres,
         };
-        let map = field_map();
+        let map = field_map(self.backend);
         let mut binds: Vec<Bind> = Vec::new();
         let term_sql = match q.term {
             Some(term) if !term.is_match_all() => {

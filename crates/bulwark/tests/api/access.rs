@@ -80,7 +80,7 @@ async fn accesses_follow_nested_groups_tags_revocation_and_time() {
         .get(&format!("/edge/v1/accesses?appid={wiki}&userid={ada}"), &k)
         .await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!(uuids(&v, "accesses"), [grant.clone()]);
+    assert_eq!(uuids(&v, "accesses"), std::slice::from_ref(&grant));
     assert!(uuids(&v, "groups").contains(&org));
     assert!(uuids(&v, "apps").contains(&wiki));
     assert!(uuids(&v, "users").contains(&ada));
@@ -120,7 +120,7 @@ async fn accesses_follow_nested_groups_tags_revocation_and_time() {
     let (_, v) = srv
         .get(&format!("/edge/v1/accesses?appid={db}&userid={bob}"), &k)
         .await;
-    assert_eq!(uuids(&v, "accesses"), [jit.clone()]);
+    assert_eq!(uuids(&v, "accesses"), std::slice::from_ref(&jit));
     srv.patch(
         &format!("/edge/v1/accesses/{jit}"),
         &k,
@@ -142,7 +142,7 @@ async fn accesses_follow_nested_groups_tags_revocation_and_time() {
     let (_, v) = srv
         .get(&format!("/edge/v1/accesses?appid={wiki}&userid={ada}"), &k)
         .await;
-    assert_eq!(uuids(&v, "accesses"), [grant.clone()]);
+    assert_eq!(uuids(&v, "accesses"), std::slice::from_ref(&grant));
     srv.patch(&format!("/edge/v1/groups/{team}"), &k, json!({"status": 3}))
         .await;
     let (_, v) = srv
