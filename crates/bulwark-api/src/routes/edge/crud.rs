@@ -91,6 +91,26 @@ pub async fn get(
     Ok(Json(Value::Object(doc)))
 }
 
+/// Answers with a stored document, naming it for the audit log.
+pub fn respond(doc: Map<String, Value>, status: StatusCode) -> Response {
+    let uuid = doc
+        .get("uuid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    created(uuid, status, Value::Object(doc))
+}
+
+/// A `uuid` in an update body, when given, must be the one in the path.
+pub fn check_body_uuid(body_uuid: Option<&str>, path_uuid: &str) -> Result<(), ApiError> {
+    if body_uuid.is_some_and(|u| !u.is_empty() && u != path_uuid) {
+        return Err(ApiError::BadRequest(
+            "`uuid` in the body does not match the path".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn create(
     st: &AppState,
     p: &Principal,

@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::{AuditObject, Auth};
 use crate::dto::token::{CreateTokenBody, TokenDto, TokenList, UpdateTokenBody};
 use crate::error::{ApiError, AppJson, AppQuery, parse_uuid};
+use crate::routes::edge::crud;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -124,15 +125,7 @@ async fn update_token(
     AppJson(body): AppJson<UpdateTokenBody>,
 ) -> Result<Response, ApiError> {
     let id = parse_uuid(&uuid, "token")?;
-    if body
-        .uuid
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != uuid)
-    {
-        return Err(ApiError::BadRequest(
-            "`uuid` in the body does not match the path".into(),
-        ));
-    }
+    crud::check_body_uuid(body.uuid.as_deref(), &uuid)?;
     if body
         .account_name
         .as_deref()

@@ -106,15 +106,7 @@ async fn update_app_control_policy(
     AppJson(body): AppJson<UpdateAppControlPolicyBody>,
 ) -> Result<Response, ApiError> {
     check_account(&p, body.changes.account_name.as_deref())?;
-    if body
-        .uuid
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != uuid)
-    {
-        return Err(ApiError::BadRequest(
-            "`uuid` in the body does not match the path".into(),
-        ));
-    }
+    crud::check_body_uuid(body.uuid.as_deref(), &uuid)?;
     deletable(
         &body.attributes_to_delete,
         &[

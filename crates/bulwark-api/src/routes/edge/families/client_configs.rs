@@ -16,6 +16,7 @@ use crate::dto::edge::client_configs::{
     ClientConfigDto, ClientConfigFields, ClientConfigFile, ClientConfigList, UpdateClientConfigBody,
 };
 use crate::error::{ApiError, AppJson, parse_uuid};
+use crate::routes::edge::crud;
 use crate::routes::edge::crud::{check_account, fields};
 use crate::routes::edge::tokens::created;
 use crate::state::AppState;
@@ -59,12 +60,7 @@ async fn add_client_config(
     let doc = ClientConfigService::new(st.store.clone(), &st.tokens)
         .create(&p, fields(&body)?)
         .await?;
-    let uuid = doc
-        .get("uuid")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    Ok(created(uuid, StatusCode::CREATED, Value::Object(doc)))
+    Ok(crud::respond(doc, StatusCode::CREATED))
 }
 
 /// Update client config
@@ -83,15 +79,7 @@ async fn update_client_config(
     AppJson(body): AppJson<UpdateClientConfigBody>,
 ) -> Result<Response, ApiError> {
     check_account(&p, body.changes.account_name.as_deref())?;
-    if body
-        .uuid
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != uuid)
-    {
-        return Err(ApiError::BadRequest(
-            "`uuid` in the body does not match the path".into(),
-        ));
-    }
+    crud::check_body_uuid(body.uuid.as_deref(), &uuid)?;
     let mut allowed: Vec<&str> = bulwark_core::edge::client_configs::BOOL_SETTINGS.to_vec();
     allowed.extend([
         "browser_performance_inspection_domains",

@@ -165,12 +165,7 @@ async fn add_posture_profile(
     let doc = PostureService::new(st.store.clone())
         .create_profile(&p, fields(&body)?)
         .await?;
-    let uuid = doc
-        .get("uuid")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    Ok(created(uuid, StatusCode::CREATED, Value::Object(doc)))
+    Ok(crud::respond(doc, StatusCode::CREATED))
 }
 
 /// Update posture profile
@@ -194,15 +189,7 @@ async fn update_posture_profile(
         &body.attributes_to_delete,
         &["attribute_uuids", "description", "posture_tag_value"],
     )?;
-    if body
-        .uuid
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != uuid)
-    {
-        return Err(ApiError::BadRequest(
-            "`uuid` in the body does not match the path".into(),
-        ));
-    }
+    crud::check_body_uuid(body.uuid.as_deref(), &uuid)?;
     let id = parse_uuid(&uuid, POSTURE_PROFILES.what)?;
     let doc = PostureService::new(st.store.clone())
         .update_profile(&p, id, fields(&body.changes)?, &body.attributes_to_delete)
