@@ -307,6 +307,14 @@ impl Authenticator {
             )));
         }
         let now_ms = clock::now_ms();
+        let mut expire_time_sec = now_ms / 1000 + self.session_ttl_sec;
+        // A session never outlives the temporary token it was opened with.
+        if let Some(tid) = caller.token_uuid
+            && let Some(t) = self.store.get_token(caller.account_id, tid).await?
+            && t.expire_time_sec > 0
+        {
+            expire_time_sec = expire_time_sec.min(t.expire_time_sec);
+        }
         let session = Session {
             uuid: Uuid::new_v4(),
             account_id: caller.account_id,
@@ -318,8 +326,8 @@ impl Authenticator {
             status: Status::Active,
             view_pii_log_only: caller.view_pii_log_only,
             create_time: now_ms,
-            ttl_sec: self.session_ttl_sec,
-            expire_time_sec: now_ms / 1000 + self.session_ttl_sec,
+            ttl_sec: (expire_time_sec - now_ms / 1000).max(0),
+            expire_time_sec,
         };
         self.store.insert_session(&session).await?;
         let jwt = self.sign(&session)?;

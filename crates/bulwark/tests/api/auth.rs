@@ -377,3 +377,35 @@ async fn malformed_requests_get_clear_400s() {
     let (s, _) = srv.get("/edge/v1/tokens/not-a-uuid", &admin).await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test]
+async fn a_session_never_outlives_its_temporary_token() {
+    let env = Env::new().await;
+    let admin = env.token("acme", "admin").await;
+    let srv = env.serve().await;
+    let (_, t) = srv
+        .post("/edge/v1/tokens", &admin, json!({"ttl_sec": 2}))
+        .await;
+    let (s, session) = srv
+        .get(
+            "/edge/v1/token-login?account=acme",
+            t["secret"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(s, 200, "{session}");
+    assert!(session["ttl_sec"].as_i64().unwrap() <= 2, "{session}");
+    let bearer = format!("Bearer {}", session["token"].as_str().unwrap());
+    assert_eq!(
+        srv.call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None)
+            .await
+            .0,
+        200
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    assert_eq!(
+        srv.call(Method::GET, "/bulwark/v1/whoami", Some(&bearer), None)
+            .await
+            .0,
+        401
+    );
+}
