@@ -324,6 +324,36 @@ impl ResourceService {
         self.update(caller, kind, uuid, changes, &[], None).await
     }
 
+    /// Objects of a kind matching a search-language query, newest first, as
+    /// `(page, total)`. Evaluated in memory over at most 100,000 objects with the
+    /// language's reference semantics: meant for kinds that stay small per account
+    /// (alerts), not for inventory, which the store compiles to SQL.
+    pub async fn search(
+        &self,
+        caller: &Principal,
+        kind: &ResourceKind,
+        term: &bulwark_query::Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Map<String, Value>>, usize)> {
+        caller.require(kind.read_role)?;
+        let filter = ObjectFilter {
+            limit: 100_000,
+            ..ObjectFilter::default()
+        };
+        let objs = self
+            .store
+            .query_objects(caller.account_id, kind.kind, &filter)
+            .await?;
+        let hits: Vec<Map<String, Value>> = objs
+            .into_iter()
+            .map(|o| o.doc)
+            .filter(|d| term.matches(&Value::Object(d.clone())))
+            .collect();
+        let total = hits.len();
+        Ok((hits.into_iter().skip(offset).take(limit).collect(), total))
+    }
+
     /// The shared filtered query.
     pub async fn query(
         &self,

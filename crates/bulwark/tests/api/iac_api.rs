@@ -311,6 +311,46 @@ async fn policies_select_rules_and_saved_results_become_alerts() {
         .unwrap()
         .len();
     assert_eq!(n, 1);
+
+    // Saved findings became alerts of the account, one per active finding.
+    let (_, saved) = srv.get("/bulwark/v1/alerts", &admin).await;
+    let saved = saved["alerts"].as_array().unwrap();
+    assert_eq!(saved.len(), alerts.len(), "{saved:?}");
+    let a = saved
+        .iter()
+        .find(|a| a["ruleResult"]["controlId"] == ssh_rule.as_str())
+        .unwrap();
+    assert_eq!(a["ruleResult"]["severity"], "LOW");
+    assert_eq!(a["scanId"], id);
+    assert_eq!(a["repoUrl"], "https://git.example/infra");
+    assert_eq!(a["state"], "OPEN");
+    assert_eq!(
+        a["ruleResult"]["affectedResources"][0]["affectedResource"],
+        "aws_security_group.ssh"
+    );
+    // The first scan did not save results: no alert carries its id.
+    assert!(saved.iter().all(|a| a["scanId"] != full["scan_id"]));
+
+    // The ALERT search key searches them with the search language.
+    let (s, found) = srv
+        .get(&format!("/api/v1/search/ALERT?searchTerm=ruleResult.controlId:{ssh_rule}%20and%20state:OPEN&size=50"), &admin)
+        .await;
+    assert_eq!(s, 200, "{found}");
+    assert_eq!(found["data"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["data"][0]["scanId"], id);
+    let (_, none) = srv
+        .get(
+            "/api/v1/search/ALERT?searchTerm=state:CLOSED&size=50",
+            &admin,
+        )
+        .await;
+    assert!(none["data"].as_array().unwrap().is_empty());
+    let globex = env.token("globex", "admin").await;
+    let (_, other) = srv.get("/api/v1/search/ALERT?size=50", &globex).await;
+    assert!(
+        other["data"].as_array().unwrap().is_empty(),
+        "alerts are tenant-scoped"
+    );
 }
 
 fn tar_gz(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {

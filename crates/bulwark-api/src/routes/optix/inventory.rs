@@ -304,6 +304,25 @@ async fn search(
             .map_err(|e| ApiError::BadRequest(format!("Invalid filters: {e}")))?;
         term = term.and(filters.to_query());
     }
+    if info.key == "ALERT" {
+        let offset = usize::try_from((page - 1).saturating_mul(size)).unwrap_or(usize::MAX);
+        let limit = usize::try_from(size).unwrap_or(0);
+        let (hits, total) = st
+            .resources
+            .search(&p, &bulwark_core::iac::ALERTS, &term, offset, limit)
+            .await?;
+        let total = i64::try_from(total).unwrap_or(i64::MAX);
+        let total_pages = (total + size - 1) / size;
+        let meta = Page {
+            data: Vec::new(),
+            current_page: page,
+            has_next: page < total_pages,
+            has_previous: page > 1,
+            total_pages,
+            size,
+        };
+        return Ok(envelope(hits, &meta));
+    }
     let keys = [info.key];
     let (found, meta) = st
         .inventory
