@@ -110,7 +110,8 @@ pub struct ScanStatus {
     pub error: String,
 }
 
-fn is_archive(name: &str) -> bool {
+/// Whether an upload or a path names an archive to unpack (by extension).
+pub fn is_archive(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.ends_with(".zip") || n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
 }

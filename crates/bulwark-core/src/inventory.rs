@@ -14,7 +14,7 @@ use crate::auth::Principal;
 use crate::clock::{self, iso};
 use crate::model::ObjectFilter;
 use crate::ports::{AssetPage, AssetQuery, Store, SyncCounts};
-use crate::resources::ResourceKind;
+use crate::resources::{ResourceKind, csv};
 use crate::{DomainError, Result, Role, Status};
 
 /// The Optix message for an unknown provider.
@@ -87,15 +87,6 @@ pub fn inventory_paging(page: Option<&str>, size: Option<&str>) -> Result<(i64, 
         .filter(|p| *p >= 0)
         .unwrap_or(0);
     Ok((page, size))
-}
-
-fn csv(raw: Option<&str>) -> Vec<String> {
-    raw.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Inventory of an account's cloud environments.

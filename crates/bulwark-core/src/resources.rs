@@ -93,7 +93,8 @@ fn zero_like(v: &Value) -> Value {
     }
 }
 
-fn csv(raw: Option<&str>) -> Vec<String> {
+/// The items of a comma-separated query parameter, trimmed, empty ones dropped.
+pub(crate) fn csv(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or("")
         .split(',')
         .map(str::trim)

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::SqlStore;
 use crate::error::db;
-use crate::rows::{int, text};
+use crate::rows::{int, placeholders, text};
 
 /// The document search sees: the asset's own fields with the envelope beside them.
 fn search_doc(a: &Asset) -> serde_json::Value {
@@ -80,13 +80,6 @@ enum Bind {
     Text(String),
     Int(i64),
     Float(f64),
-}
-
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[async_trait]

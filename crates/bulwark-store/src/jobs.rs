@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::SqlStore;
 use crate::error::db;
-use crate::rows::{int, int32, json, opt_int, opt_json, opt_text, text, uuid};
+use crate::rows::{int, int32, json, opt_int, opt_json, opt_text, placeholders, text, uuid};
 
 const COLS: &str = "id, account_id, kind, payload, state, attempts, max_attempts, run_at, \
     locked_by, lease_until, last_error, result, create_time, update_time, finish_time";
@@ -32,14 +32,6 @@ fn decode(row: &AnyRow) -> Result<Job> {
         update_time: int(row, "update_time")?,
         finish_time: opt_int(row, "finish_time")?,
     })
-}
-
-/// `$first, $first+1, ...` for an IN list (the `Any` driver binds no arrays).
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[async_trait]

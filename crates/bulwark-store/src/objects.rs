@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::SqlStore;
 use crate::error::db;
-use crate::rows::{int, opt_text, status, text, uuid};
+use crate::rows::{int, opt_text, placeholders, status, text, uuid};
 
 const COLS: &str = "uuid, status, data_source, unique_key, create_time, update_time, doc";
 
@@ -40,14 +40,6 @@ fn decode(row: &AnyRow) -> Result<StoredObject> {
         update_time: int(row, "update_time")?,
         doc,
     })
-}
-
-/// `$first, ...` placeholders for an IN list.
-fn list(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 async fn write_tags(
@@ -197,12 +189,15 @@ impl ObjectRepo for SqlStore {
         } else {
             f.statuses.iter().map(|s| i64::from(s.code())).collect()
         };
-        sql.push_str(&format!(" AND o.status IN ({})", list(n, statuses.len())));
+        sql.push_str(&format!(
+            " AND o.status IN ({})",
+            placeholders(n, statuses.len())
+        ));
         n += statuses.len();
         if !f.data_sources.is_empty() {
             sql.push_str(&format!(
                 " AND o.data_source IN ({})",
-                list(n, f.data_sources.len())
+                placeholders(n, f.data_sources.len())
             ));
             n += f.data_sources.len();
         }
@@ -210,7 +205,7 @@ impl ObjectRepo for SqlStore {
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM object_tags t WHERE t.account_id = o.account_id \
                  AND t.kind = o.kind AND t.uuid = o.uuid AND t.tag IN ({}))",
-                list(n, f.tags.len())
+                placeholders(n, f.tags.len())
             ));
             n += f.tags.len();
         }

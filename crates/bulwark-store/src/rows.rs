@@ -68,3 +68,11 @@ pub(crate) fn opt_json(row: &AnyRow, col: &str) -> Result<Option<serde_json::Val
 pub(crate) fn b(v: bool) -> i64 {
     i64::from(v)
 }
+
+/// `$first, $first+1, ...`: placeholders for an IN list (the `Any` driver binds no arrays).
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -79,13 +79,8 @@ fn load_input(path: &std::path::Path, limits: &Limits) -> anyhow::Result<ScanInp
         return ScanInput::from_dir(path, limits)
             .with_context(|| format!("reading {}", path.display()));
     }
-    let name = path.to_string_lossy().to_ascii_lowercase();
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    if name.ends_with(".zip")
-        || name.ends_with(".tar")
-        || name.ends_with(".tar.gz")
-        || name.ends_with(".tgz")
-    {
+    if bulwark_core::iac::is_archive(&path.to_string_lossy()) {
         return ScanInput::from_archive(&bytes, limits)
             .with_context(|| format!("unpacking {}", path.display()));
     }
