@@ -72,114 +72,14 @@ pub const COVERED: [&str; 19] = [
     IMAGE_REGISTRY,
 ];
 
-/// AWS `moreInfo` of the `/vms` sample.
-const HOST_FIELDS: &[&str] = &[
-    "imageId",
-    "instanceProfileId",
-    "runningState",
-    "instanceType",
-    "region",
-    "availabilityZone",
-    "subnetId",
-    "vpcId",
-    "isPublic",
-    "hasContainerNodes",
-    "isIAMRoleAssigned",
-    "securityGroupList",
-    "networkInterfaces",
-    "tags",
-    "lastModifiedBy",
-    "serverAgent",
-];
-
-/// AWS `moreInfo` of the `/users` sample.
-const USER_FIELDS: &[&str] = &[
-    "accessKeyAge",
-    "arn",
-    "attachedManagedPolicyCount",
-    "consolePasswdStatus",
-    "groupList",
-    "isActive",
-    "isMfaActive",
-    "lastActivity",
-    "createDate",
-    "lastModifiedBy",
-    "attachedPolicies",
-    "passwordLastChanged",
-    "passwordLastUsed",
-    "path",
-    "userId",
-    "userPolicyCount",
-    "isOverPrivileged",
-    "policyUtilizationRatio",
-];
-
-/// AWS `moreInfo` of the `/serverless` sample.
-const LAMBDA_FIELDS: &[&str] = &[
-    "functionArn",
-    "runtime",
-    "role",
-    "codeSize",
-    "memorySize",
-    "lastModified",
-    "version",
-    "revisionId",
-    "vpcId",
-    "lastModifiedBy",
-    "functionPolicy",
-    "mappedSecurityGroupIdList",
-    "executionRole",
-    "mappedTags",
-];
-
-/// `moreInfo` of the `/containers` EKS cluster sample.
-const CLUSTER_FIELDS: &[&str] = &[
-    "instanceId",
-    "region",
-    "roleArn",
-    "version",
-    "createdAt",
-    "endpoint",
-    "platformVersion",
-    "status",
-    "vpcId",
-    "endpointPublicAccess",
-    "endpointPrivateAccess",
-    "mappedSecurityGroupList",
-    "mappedSubnetList",
-    "mappedLogging",
-    "mappedTags",
-];
-
-/// `moreInfo` of the `/containers` nodes sample.
-const NODE_FIELDS: &[&str] = &[
-    "instanceId",
-    "namespace",
-    "publicIp",
-    "vmId",
-    "provider",
-    "providerId",
-    "podCIDR",
-    "containerVersion",
-    "kernelVersion",
-    "kubeProxyVersion",
-    "kubeletVersion",
-    "startTime",
-    "cloudProvider",
-    "cloudProviderId",
-    "mappedAddresses",
-    "mappedTags",
-];
-
 /// The `moreInfo` fields of the Optix response sample for `search_key`, in
 /// the sample's order; `None` for kinds without a sample.
 pub fn more_info_fields(search_key: &str) -> Option<&'static [&'static str]> {
+    // The lists live once, with the inventory model that serves them.
     match search_key {
-        AWS_HOST => Some(HOST_FIELDS),
-        AWS_USER => Some(USER_FIELDS),
-        AWS_LAMBDA => Some(LAMBDA_FIELDS),
-        AWS_CLUSTER => Some(CLUSTER_FIELDS),
-        AWS_NODE => Some(NODE_FIELDS),
+        AWS_HOST | AWS_USER | AWS_LAMBDA | AWS_CLUSTER | AWS_NODE => {
+            bulwark_inventory::shapes::fields_of(search_key)
+        }
         _ => None,
     }
 }
