@@ -30,6 +30,15 @@ if ((${#need_pkgs[@]})); then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 
+# --- Python test peers ---------------------------------------------------------------
+# moto server is the AWS emulator the cloud-sync tests run on 127.0.0.1.
+if ! python3 -c 'import moto.server, boto3' >/dev/null 2>&1; then
+  log "installing moto (AWS emulator) from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1' 'boto3>=1.35'
+fi
+# With the emulator installed, a skipped AWS test is a failure.
+export BULWARK_REQUIRE_MOTO=1
+
 # --- PostgreSQL on 127.0.0.1 --------------------------------------------------------
 PG_PORT="${BULWARK_TEST_PG_PORT:-54329}"
 PG_DIR="${BULWARK_TEST_PG_DIR:-/tmp/bulwark-test-pg}"

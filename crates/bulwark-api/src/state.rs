@@ -6,6 +6,8 @@ use std::sync::Arc;
 use bulwark_core::access::AccessService;
 use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
+use bulwark_core::cloud::CloudSyncService;
+use bulwark_core::crypto::Sealer;
 use bulwark_core::iac::IacService;
 use bulwark_core::inventory::InventoryService;
 use bulwark_core::jobs::{JobRegistry, JobService};
@@ -52,6 +54,7 @@ pub struct AppState {
     pub iac: Arc<IacService>,
     pub access: Arc<AccessService>,
     pub inventory: Arc<InventoryService>,
+    pub cloud: Arc<CloudSyncService>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -63,16 +66,19 @@ impl AppState {
         store: Arc<dyn Store>,
         auth: Arc<Authenticator>,
         registry: Arc<JobRegistry>,
+        sealer: Arc<Sealer>,
+        cloud: Arc<CloudSyncService>,
         config: ApiConfig,
     ) -> Self {
         Self {
             tokens: Arc::new(TokenService::with_cache(store.clone(), auth.cache())),
             audit: Arc::new(AuditService::new(store.clone())),
             jobs: Arc::new(JobService::new(store.clone(), registry)),
-            resources: Arc::new(ResourceService::new(store.clone())),
+            resources: Arc::new(ResourceService::new(store.clone()).with_sealer(sealer)),
             iac: Arc::new(IacService::new(store.clone())),
             access: Arc::new(AccessService::new(store.clone())),
             inventory: Arc::new(InventoryService::new(store.clone())),
+            cloud,
             store,
             auth,
             config: Arc::new(config),

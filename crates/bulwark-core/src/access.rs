@@ -118,6 +118,7 @@ pub static ACCESSES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_access,
+    secret_fields: &[],
 };
 
 /// Policies (E066-E069).
@@ -130,6 +131,7 @@ pub static POLICIES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_policy,
+    secret_fields: &[],
 };
 
 fn status_of(doc: &Map<String, Value>) -> ev::Status {

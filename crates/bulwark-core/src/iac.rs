@@ -66,6 +66,7 @@ pub static IAC_POLICIES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_policy,
+    secret_fields: &[],
 };
 
 /// Alerts raised by scans saved to the account (shape of the Optix alert objects).
@@ -78,6 +79,7 @@ pub static ALERTS: ResourceKind = ResourceKind {
     actor_fields: false,
     default_status: Status::Active,
     validate: |_| Ok(()),
+    secret_fields: &[],
 };
 
 /// A scan request (the multipart fields of `POST /api/v1/iac/scan`).

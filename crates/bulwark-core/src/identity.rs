@@ -98,6 +98,7 @@ pub static APPS: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_app,
+    secret_fields: &[],
 };
 
 /// Groups (E058-E060).
@@ -110,6 +111,7 @@ pub static GROUPS: ResourceKind = ResourceKind {
     actor_fields: false,
     default_status: Status::Active,
     validate: validate_group,
+    secret_fields: &[],
 };
 
 /// Users (E082-E085).
@@ -122,6 +124,7 @@ pub static USERS: ResourceKind = ResourceKind {
     actor_fields: false,
     default_status: Status::Active,
     validate: validate_user,
+    secret_fields: &[],
 };
 
 /// A user's personal data, stored under the user's uuid; readable from `pii_viewer` up.
@@ -134,4 +137,5 @@ pub static USER_PII: ResourceKind = ResourceKind {
     actor_fields: false,
     default_status: Status::Active,
     validate: validate_pii,
+    secret_fields: &[],
 };

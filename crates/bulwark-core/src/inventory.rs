@@ -55,6 +55,7 @@ pub static ENVIRONMENTS: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_environment,
+    secret_fields: &["credentials"],
 };
 
 /// The Optix page envelope.

@@ -12,6 +12,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod cloud;
 pub mod crypto;
 pub mod edge;
 pub mod error;

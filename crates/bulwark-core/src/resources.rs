@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::auth::Principal;
+use crate::crypto::Sealer;
 use crate::model::{ObjectFilter, StoredObject};
 use crate::ports::Store;
 use crate::{DomainError, Result, Role, Status, clock};
@@ -43,6 +44,20 @@ pub struct ResourceKind {
     pub default_status: Status,
     /// Family-specific checks on the merged document, before it is written.
     pub validate: fn(&Map<String, Value>) -> Result<()>,
+    /// Fields holding secrets (credentials): sealed at rest under [`SEALED`], never
+    /// returned. Clients set them like any field and clear them with
+    /// `attributes_to_delete`; services read them with [`ResourceService::secret`].
+    pub secret_fields: &'static [&'static str],
+}
+
+/// The stored document's map of sealed secret fields (`field` → ciphertext).
+/// Stripped from every document a [`ResourceService`] returns.
+pub const SEALED: &str = "_sealed";
+
+/// The client's view of a stored document: without the sealed secrets.
+pub fn public(mut doc: Map<String, Value>) -> Map<String, Value> {
+    doc.remove(SEALED);
+    doc
 }
 
 /// A query in the shared shape (`status`, `tag`, `datasource`, paging).
@@ -106,11 +121,93 @@ pub(crate) fn csv(raw: Option<&str>) -> Vec<String> {
 /// The shared operations.
 pub struct ResourceService {
     store: Arc<dyn Store>,
+    sealer: Option<Arc<Sealer>>,
 }
 
 impl ResourceService {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            sealer: None,
+        }
+    }
+
+    /// Enables kinds with [`ResourceKind::secret_fields`]; without a sealer, writing
+    /// a secret field fails rather than storing it in clear.
+    pub fn with_sealer(mut self, sealer: Arc<Sealer>) -> Self {
+        self.sealer = Some(sealer);
+        self
+    }
+
+    /// The AEAD context binds a ciphertext to its object and field, so a sealed value
+    /// copied into another object or account does not open.
+    fn seal_context(account: Uuid, kind: &ResourceKind, uuid: Uuid, field: &str) -> String {
+        format!("{account}/{}/{uuid}/{field}", kind.kind)
+    }
+
+    /// Moves the secret fields of `doc` into its sealed map.
+    fn seal_secrets(
+        &self,
+        account: Uuid,
+        kind: &ResourceKind,
+        uuid: Uuid,
+        doc: &mut Map<String, Value>,
+    ) -> Result<()> {
+        // A client can never write the sealed map directly.
+        let mut sealed = match doc.remove(SEALED) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for field in kind.secret_fields {
+            let Some(value) = doc.remove(*field) else {
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let sealer = self.sealer.as_ref().ok_or_else(|| {
+                DomainError::Internal(format!("no sealer configured for {}", kind.kind))
+            })?;
+            let plain = serde_json::to_vec(&value)
+                .map_err(|e| DomainError::Internal(format!("secret encoding: {e}")))?;
+            let ct = sealer.seal(&plain, &Self::seal_context(account, kind, uuid, field))?;
+            sealed.insert((*field).to_string(), Value::String(ct));
+        }
+        if !sealed.is_empty() {
+            doc.insert(SEALED.into(), Value::Object(sealed));
+        }
+        Ok(())
+    }
+
+    /// The clear value of secret `field` of an object, for the services that use it
+    /// (a provider call, a cloud sync). Never hand it to a client.
+    pub async fn secret(
+        &self,
+        account: Uuid,
+        kind: &ResourceKind,
+        uuid: Uuid,
+        field: &str,
+    ) -> Result<Option<Value>> {
+        let obj = self
+            .store
+            .get_object(account, kind.kind, uuid)
+            .await?
+            .ok_or(DomainError::NotFound(kind.what))?;
+        let Some(ct) = obj
+            .doc
+            .get(SEALED)
+            .and_then(|m| m.get(field))
+            .and_then(Value::as_str)
+        else {
+            return Ok(None);
+        };
+        let sealer = self.sealer.as_ref().ok_or_else(|| {
+            DomainError::Internal(format!("no sealer configured for {}", kind.kind))
+        })?;
+        let plain = sealer.open(ct, &Self::seal_context(account, kind, uuid, field))?;
+        serde_json::from_slice(&plain)
+            .map(Some)
+            .map_err(|e| DomainError::Internal(format!("secret decoding: {e}")))
     }
 
     fn to_stored(
@@ -163,8 +260,9 @@ impl ResourceService {
         caller.require(kind.write_role)?;
         let mut doc: Map<String, Value> = input
             .into_iter()
-            .filter(|(k, v)| !SERVER_FIELDS.contains(&k.as_str()) && !v.is_null())
+            .filter(|(k, v)| !SERVER_FIELDS.contains(&k.as_str()) && k != SEALED && !v.is_null())
             .collect();
+        self.seal_secrets(caller.account_id, kind, uuid, &mut doc)?;
         let now = clock::now_ms();
         doc.insert("uuid".into(), json!(uuid.to_string()));
         doc.insert("account_name".into(), json!(caller.account_name));
@@ -199,7 +297,7 @@ impl ResourceService {
         self.store
             .insert_object(caller.account_id, kind.kind, &stored)
             .await?;
-        Ok(stored.doc)
+        Ok(public(stored.doc))
     }
 
     /// One object of the caller's account (deleted ones included: their status says so).
@@ -210,7 +308,7 @@ impl ResourceService {
         uuid: Uuid,
     ) -> Result<Map<String, Value>> {
         caller.require(kind.read_role)?;
-        Ok(self.get_stored(caller, kind, uuid).await?.doc)
+        Ok(public(self.get_stored(caller, kind, uuid).await?.doc))
     }
 
     async fn get_stored(
@@ -236,7 +334,7 @@ impl ResourceService {
         self.store
             .get_object_by_key(caller.account_id, kind.kind, key)
             .await?
-            .map(|o| o.doc)
+            .map(|o| public(o.doc))
             .ok_or(DomainError::NotFound(kind.what))
     }
 
@@ -264,20 +362,43 @@ impl ResourceService {
         }
         let mut doc = current.doc.clone();
         for attr in attributes_to_delete {
-            if SERVER_FIELDS.contains(&attr.as_str()) {
+            if SERVER_FIELDS.contains(&attr.as_str()) || attr == SEALED {
                 return Err(DomainError::invalid(format!(
                     "attribute `{attr}` is maintained by the server and cannot be deleted"
                 )));
+            }
+            if kind.secret_fields.contains(&attr.as_str()) {
+                if let Some(Value::Object(sealed)) = doc.get_mut(SEALED) {
+                    sealed.remove(attr);
+                }
+                continue;
             }
             if let Some(v) = doc.get_mut(attr) {
                 *v = zero_like(v);
             }
         }
+        let mut secrets = Map::new();
         for (k, v) in changes {
-            if SERVER_FIELDS.contains(&k.as_str()) || v.is_null() {
+            if SERVER_FIELDS.contains(&k.as_str()) || k == SEALED || v.is_null() {
                 continue;
             }
-            doc.insert(k, v);
+            if kind.secret_fields.contains(&k.as_str()) {
+                secrets.insert(k, v);
+            } else {
+                doc.insert(k, v);
+            }
+        }
+        if !secrets.is_empty() {
+            if let Some(old) = doc.remove(SEALED) {
+                secrets.insert(SEALED.into(), old);
+            }
+            self.seal_secrets(caller.account_id, kind, uuid, &mut secrets)?;
+            if let Some(sealed) = secrets.remove(SEALED) {
+                doc.insert(SEALED.into(), sealed);
+            }
+        }
+        if matches!(doc.get(SEALED), Some(Value::Object(m)) if m.is_empty()) {
+            doc.remove(SEALED);
         }
         // Strictly increasing, so the next optimistic check always sees this write.
         let now = clock::now_ms().max(current.update_time + 1);
@@ -310,7 +431,7 @@ impl ResourceService {
                 kind.what
             )));
         }
-        Ok(stored.doc)
+        Ok(public(stored.doc))
     }
 
     /// Soft delete: status DELETED.
@@ -348,7 +469,7 @@ impl ResourceService {
             .await?;
         let hits: Vec<Map<String, Value>> = objs
             .into_iter()
-            .map(|o| o.doc)
+            .map(|o| public(o.doc))
             .filter(|d| term.matches(&Value::Object(d.clone())))
             .collect();
         let total = hits.len();
@@ -389,7 +510,7 @@ impl ResourceService {
             .store
             .query_objects(caller.account_id, kind.kind, &filter)
             .await?;
-        Ok(objs.into_iter().map(|o| o.doc).collect())
+        Ok(objs.into_iter().map(|o| public(o.doc)).collect())
     }
 }
 

@@ -3,6 +3,7 @@
 //! Room is left for client commands (`iac scan`, `image scan`).
 
 mod admin;
+mod aws;
 mod cli;
 mod config;
 mod iac;

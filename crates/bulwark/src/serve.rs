@@ -8,12 +8,16 @@ use anyhow::Context;
 use bulwark_api::{ApiConfig, AppState};
 use bulwark_core::Role;
 use bulwark_core::auth::Authenticator;
+use bulwark_core::cloud::{CloudCollector, CloudSyncService};
+use bulwark_core::crypto::Sealer;
 use bulwark_core::jobs::{JobRegistry, Worker, WorkerConfig, register_diagnostics};
 use bulwark_core::ports::Store;
+use bulwark_core::resources::ResourceService;
 use bulwark_core::tokens::AccountService;
 use bulwark_store::SqlStore;
 use tokio::sync::watch;
 
+use crate::aws::AwsCollector;
 use crate::cli::{ServeArgs, WorkerArgs};
 use crate::config::{Config, master_key};
 
@@ -26,11 +30,19 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<SqlStore> {
 }
 
 /// Every job kind this build can run.
-pub fn registry(store: Arc<dyn Store>) -> JobRegistry {
+pub fn registry(store: Arc<dyn Store>, cloud: &Arc<CloudSyncService>) -> JobRegistry {
     let mut r = JobRegistry::new();
     register_diagnostics(&mut r);
     bulwark_core::iac::register_jobs(&mut r, store);
+    cloud.register(&mut r);
     r
+}
+
+/// Live cloud sync with every collector this build has.
+fn cloud_sync(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncService> {
+    let resources = Arc::new(ResourceService::new(store.clone()).with_sealer(sealer));
+    let collectors: Vec<Arc<dyn CloudCollector>> = vec![Arc::new(AwsCollector::new(8))];
+    Arc::new(CloudSyncService::new(store, resources, collectors))
 }
 
 async fn shutdown_signal() {
@@ -91,12 +103,14 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     }
     let master = master_key(&cfg.master_key_path())?;
     bootstrap(store.clone()).await?;
+    let sealer = Arc::new(Sealer::new(&master)?);
+    let cloud = cloud_sync(store.clone(), sealer.clone());
     let auth = Arc::new(Authenticator::new(
         store.clone(),
         &master,
         cfg.session_ttl_sec,
     )?);
-    let registry = Arc::new(registry(store.clone()));
+    let registry = Arc::new(registry(store.clone(), &cloud));
     let api_cfg = ApiConfig {
         public_url: cfg.public_url(),
         allowed_redirect_origins: cfg.allowed_redirect_origins.clone(),
@@ -108,6 +122,8 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         store.clone(),
         auth,
         registry.clone(),
+        sealer,
+        cloud,
         api_cfg,
     ));
 
@@ -154,9 +170,12 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
 
 pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(open_store(&cfg).await?);
+    // Jobs open sealed secrets (cloud credentials): workers need the servers' master key.
+    let sealer = Arc::new(Sealer::new(&master_key(&cfg.master_key_path())?)?);
+    let cloud = cloud_sync(store.clone(), sealer);
     let w = Worker::new(
         store.clone(),
-        Arc::new(registry(store)),
+        Arc::new(registry(store, &cloud)),
         WorkerConfig {
             id: worker_id(args.id),
             concurrency: args.concurrency.unwrap_or(cfg.worker_concurrency),

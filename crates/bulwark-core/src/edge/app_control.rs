@@ -103,6 +103,7 @@ pub static APP_CONTROL_POLICIES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_app_control,
+    secret_fields: &[],
 };
 
 /// App control policies and their child policies.

@@ -294,6 +294,7 @@ pub static CA_CERTIFICATES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_ca,
+    secret_fields: &[],
 };
 
 #[cfg(test)]

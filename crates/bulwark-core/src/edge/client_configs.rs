@@ -164,6 +164,7 @@ pub static CLIENT_CONFIGS: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_client_config,
+    secret_fields: &[],
 };
 
 /// Guest credentials and downloads on top of the shared shape.

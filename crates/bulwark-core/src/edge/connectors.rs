@@ -194,6 +194,7 @@ pub static CONNECTORS: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_connector,
+    secret_fields: &[],
 };
 
 /// Gateways; `name` is unique per account.
@@ -206,6 +207,7 @@ pub static GATEWAYS: ResourceKind = ResourceKind {
     actor_fields: false,
     default_status: Status::Active,
     validate: validate_gateway,
+    secret_fields: &[],
 };
 
 /// Fields only the server writes on connectors and gateways (the credential).

@@ -200,6 +200,7 @@ pub static POSTURE_ATTRIBUTES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_attribute,
+    secret_fields: &[],
 };
 
 /// Posture profiles.
@@ -212,6 +213,7 @@ pub static POSTURE_PROFILES: ResourceKind = ResourceKind {
     actor_fields: true,
     default_status: Status::Active,
     validate: validate_profile,
+    secret_fields: &[],
 };
 
 /// The reference rules between profiles and attributes, on top of the shared shape.

@@ -12,6 +12,7 @@
 mod access;
 mod audit;
 mod auth;
+mod cloud_sync;
 mod config;
 mod edge_families;
 mod iac_api;
@@ -19,6 +20,8 @@ mod iac_cli;
 mod identity;
 mod inventory;
 mod jobs;
+#[path = "../../../bulwark-cloud-aws/tests/support/moto.rs"]
+mod moto;
 mod openapi;
 mod processes;
 mod support;

@@ -4,10 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
 use bulwark_core::DomainError;
-use bulwark_core::inventory::{ENVIRONMENTS, PROVIDER_NOT_SUPPORTED, Page, inventory_paging};
+use bulwark_core::inventory::{PROVIDER_NOT_SUPPORTED, Page, inventory_paging};
 use bulwark_inventory::{Provider, serve};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -16,9 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Auth;
-use crate::error::{ApiError, AppJson, AppQuery, parse_uuid};
-use crate::routes::edge::crud::{self, Patch, fields};
-use crate::routes::edge::tokens::created;
+use crate::error::{ApiError, AppQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,13 +25,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_serverless))
         .routes(routes!(get_containers))
         .routes(routes!(search))
-        .routes(routes!(query_environments, create_environment))
-        .routes(routes!(
-            get_environment,
-            update_environment,
-            delete_environment
-        ))
-        .routes(routes!(ingest))
 }
 
 fn envelope<T: serde::Serialize>(data: Vec<T>, meta: &Page<()>) -> Json<Value> {
@@ -340,103 +329,4 @@ async fn search(
         ..meta
     };
     Ok(envelope(data, &meta))
-}
-
-crate::edge_crud! {
-    kind: ENVIRONMENTS, dto: EnvironmentDto, tag: "inventory", list_key: "environments", list_dto: EnvironmentList,
-    query: (query_environments, "/bulwark/v1/environments", "QueryEnvironments", "Query cloud environments"),
-    get: (get_environment, "/bulwark/v1/environments/{uuid}", "GetEnvironment", "Get a cloud environment"),
-    delete: (delete_environment, "DeleteEnvironment", "Delete a cloud environment (status DELETED)")
-}
-
-crate::wire_object! {
-    /// A cloud environment: `provider` AWS, Azure, GCP, Kubernetes or Docker; `accountId`
-    /// is the AWS account, Azure subscription, GCP project, cluster or host id.
-    EnvironmentDto {
-        uuid: String,
-        name: String,
-        provider: String,
-        #[serde(rename = "accountId")]
-        account_id: String,
-        #[serde(rename = "isEnabled")]
-        is_enabled: bool,
-        tags: Vec<String>,
-        #[serde(rename = "subAccounts")]
-        sub_accounts: Vec<String>,
-        #[serde(rename = "lastSyncTime")]
-        last_sync_time: i64,
-        status: i64,
-        create_time: i64,
-        update_time: i64,
-    }
-}
-
-/// `{"environments": [...]}`.
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct EnvironmentList {
-    pub environments: Vec<EnvironmentDto>,
-}
-
-/// Create a cloud environment
-#[utoipa::path(post, path = "/bulwark/v1/environments", operation_id = "CreateEnvironment", tag = "inventory",
-    request_body = EnvironmentDto, responses((status = 201, body = EnvironmentDto), crate::dto::AuthErrors))]
-async fn create_environment(
-    State(st): State<AppState>,
-    Auth(p): Auth,
-    AppJson(body): AppJson<EnvironmentDto>,
-) -> Result<Response, ApiError> {
-    crud::create(&st, &p, &ENVIRONMENTS, fields(&body)?, StatusCode::CREATED).await
-}
-
-/// Update a cloud environment (e.g. `isEnabled`, `tags`)
-#[utoipa::path(patch, path = "/bulwark/v1/environments/{uuid}", operation_id = "UpdateEnvironment", tag = "inventory",
-    params(("uuid" = String, Path, description = "The environment uuid")),
-    request_body = EnvironmentDto,
-    responses((status = 200, body = EnvironmentDto), (status = 404, body = crate::dto::ErrorBody), crate::dto::AuthErrors))]
-async fn update_environment(
-    State(st): State<AppState>,
-    Auth(p): Auth,
-    Path(uuid): Path<String>,
-    AppJson(body): AppJson<EnvironmentDto>,
-) -> Result<Response, ApiError> {
-    let body_uuid = body.uuid.clone();
-    let patch = Patch {
-        body_uuid: body_uuid.as_deref(),
-        changes: fields(&body)?,
-        attributes_to_delete: &[],
-        expected_update_time: None,
-    };
-    crud::update(&st, &p, &ENVIRONMENTS, &uuid, patch).await
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct IngestParams {
-    /// What the snapshot holds when its JSON does not say (e.g. `vm`, `pods`); usually unnecessary.
-    kind: Option<String>,
-}
-
-/// Ingest an inventory snapshot
-///
-/// The body is the provider's own JSON, e.g. `az vm list -d`, `gcloud compute instances
-/// list --format=json`, `kubectl get pods -o json`, `docker inspect`. Assets are upserted;
-/// assets of the same kinds no longer present are marked missing.
-#[utoipa::path(post, path = "/bulwark/v1/environments/{uuid}/ingest", operation_id = "IngestSnapshot", tag = "inventory",
-    params(("uuid" = String, Path, description = "The environment uuid"), IngestParams),
-    request_body(content = Object, content_type = "application/json"),
-    responses((status = 200, description = "Counts and warnings"), (status = 404, body = crate::dto::ErrorBody), crate::dto::AuthErrors))]
-async fn ingest(
-    State(st): State<AppState>,
-    Auth(p): Auth,
-    Path(uuid): Path<String>,
-    AppQuery(q): AppQuery<IngestParams>,
-    AppJson(snapshot): AppJson<Value>,
-) -> Result<Response, ApiError> {
-    let env = parse_uuid(&uuid, "environment")?;
-    let (counts, warnings) = st
-        .inventory
-        .ingest(&p, env, q.kind.as_deref(), &snapshot)
-        .await?;
-    let body = json!({"added": counts.added, "updated": counts.updated, "missing": counts.missing, "warnings": warnings});
-    Ok(created(uuid, StatusCode::OK, body))
 }

@@ -1,5 +1,6 @@
 //! The Optix surface (`/api/v1`): paths, parameters and messages exactly as the seed.
 
+pub mod environments;
 pub mod iac;
 pub mod inventory;
 
@@ -12,4 +13,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(iac::router())
         .merge(inventory::router())
+        .merge(environments::router())
 }

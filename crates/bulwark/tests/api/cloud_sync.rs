@@ -1,0 +1,308 @@
+//! Live cloud sync: environment credentials sealed at rest, and a `cloud.sync` job that
+//! reads the AWS emulator (moto server on 127.0.0.1, populated by the collector crate's
+//! script with a two-region estate) and serves it through the Optix operations.
+
+use serde_json::{Value, json};
+
+use crate::moto::{self, ACCOUNT, PRIMARY, SECONDARY};
+use crate::support::{Env, Server, eventually};
+
+const SECRET: &str = "wJalrXUtnFEMI-sealed-test-secret-9f3b";
+
+async fn aws_environment(srv: &Server, key: &str, account: &str, url: &str) -> String {
+    let (s, e) = srv
+        .post(
+            "/bulwark/v1/environments",
+            key,
+            json!({
+                "name": format!("aws-{account}"),
+                "provider": "AWS",
+                "accountId": account,
+                "endpointUrl": url,
+                "regions": [PRIMARY, SECONDARY],
+                "credentials": {"accessKeyId": "AKIAMOTOTESTKEY00001", "secretAccessKey": SECRET},
+            }),
+        )
+        .await;
+    assert_eq!(s, 201, "{e}");
+    assert!(e.get("credentials").is_none(), "credentials echoed: {e}");
+    assert!(e.get("_sealed").is_none(), "sealed map leaked: {e}");
+    e["uuid"].as_str().unwrap().to_string()
+}
+
+/// Runs a sync to its end; returns the finished job.
+async fn sync(srv: &Server, key: &str, env: &str) -> Value {
+    let (s, job) = srv
+        .post(
+            &format!("/bulwark/v1/environments/{env}/sync"),
+            key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 202, "{job}");
+    assert_eq!(job["kind"], "cloud.sync");
+    let id = job["id"].as_str().unwrap().to_string();
+    eventually(240, || async {
+        let (_, j) = srv.get(&format!("/bulwark/v1/jobs/{id}"), key).await;
+        matches!(j["state"].as_str(), Some("done" | "failed")).then_some(j)
+    })
+    .await
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no data in {page}"))
+        .iter()
+        .map(|a| a["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn credentials_are_sealed_and_never_returned() {
+    let env = Env::new().await;
+    let k = env.token("acme", "admin").await;
+    let srv = env.serve().await;
+    let id = aws_environment(&srv, &k, "111122223333", "http://127.0.0.1:9").await;
+
+    let (_, got) = srv.get(&format!("/bulwark/v1/environments/{id}"), &k).await;
+    assert_eq!(got["endpointUrl"], "http://127.0.0.1:9");
+    assert!(
+        got.get("credentials").is_none() && got.get("_sealed").is_none(),
+        "{got}"
+    );
+    let (_, list) = srv.get("/bulwark/v1/environments", &k).await;
+    assert!(!list.to_string().contains(SECRET), "{list}");
+
+    // A client cannot write the sealed map itself.
+    let (s, r) = srv
+        .patch(
+            &format!("/bulwark/v1/environments/{id}"),
+            &k,
+            json!({"_sealed": {"credentials": "v1.forged"}, "name": "renamed"}),
+        )
+        .await;
+    assert_eq!((s, r["name"].as_str()), (200, Some("renamed")), "{r}");
+    assert!(r.get("_sealed").is_none());
+
+    // The secret is in no database file, audit log included.
+    if !env.is_postgres() {
+        for entry in std::fs::read_dir(env.data_path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(SECRET),
+                "credential found in a database file"
+            );
+        }
+    }
+    let (_, audit) = srv.get("/edge/v1/audit-events", &k).await;
+    assert!(
+        !audit.to_string().contains(SECRET),
+        "credential in the audit log"
+    );
+
+    // Snapshot-only providers refuse a live sync with a pointer to ingest.
+    let (s, az) = srv
+        .post(
+            "/bulwark/v1/environments",
+            &k,
+            json!({"name": "sub", "provider": "Azure", "accountId": "sub-1"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, r) = srv
+        .post(
+            &format!(
+                "/bulwark/v1/environments/{}/sync",
+                az["uuid"].as_str().unwrap()
+            ),
+            &k,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 400, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("ingest"), "{r}");
+
+    // Another account cannot sync, read or change it.
+    let other = env.token("globex", "admin").await;
+    for (s, _) in [
+        srv.post(
+            &format!("/bulwark/v1/environments/{id}/sync"),
+            &other,
+            json!({}),
+        )
+        .await,
+        srv.get(&format!("/bulwark/v1/environments/{id}"), &other)
+            .await,
+        srv.patch(
+            &format!("/bulwark/v1/environments/{id}"),
+            &other,
+            json!({"credentials": {"accessKeyId": "x", "secretAccessKey": "y"}}),
+        )
+        .await,
+    ] {
+        assert_eq!(s, 404);
+    }
+    // A read-only token cannot trigger syncs.
+    let ro = env.token("acme", "read_only").await;
+    let (s, _) = srv
+        .post(
+            &format!("/bulwark/v1/environments/{id}/sync"),
+            &ro,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn aws_sync_against_the_emulator_fills_the_search_keys() {
+    let Some(estate) = tokio::task::spawn_blocking(moto::estate).await.unwrap() else {
+        return; // moto missing and BULWARK_REQUIRE_MOTO unset: `estate` said so.
+    };
+    let man = &estate.manifest;
+    let env = Env::new().await;
+    let k = env.token("acme", "admin").await;
+    let srv = env.serve().await;
+    let id = aws_environment(&srv, &k, ACCOUNT, &estate.url).await;
+
+    let job = sync(&srv, &k, &id).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["environment"], id.as_str());
+    assert!(job["result"]["added"].as_i64().unwrap() > 20, "{job}");
+
+    // Hosts: both regions' planted instances, with the seed's moreInfo.
+    let (s, vms) = srv.get("/api/v1/vms?provider=AWS&size=100", &k).await;
+    assert_eq!(s, 200, "{vms}");
+    let web_id = man[PRIMARY]["web_instance_id"].as_str().unwrap();
+    let web = vms["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["instanceId"] == web_id)
+        .unwrap_or_else(|| panic!("{web_id} not in {vms}"));
+    assert_eq!(web["accountType"], "AWS");
+    assert_eq!(web["accountId"], ACCOUNT);
+    assert_eq!(web["moreInfo"]["instanceType"], "t3.small");
+    assert_eq!(web["moreInfo"]["region"], PRIMARY);
+    assert_eq!(web["moreInfo"]["isPublic"], true);
+    let eu_web = man[SECONDARY]["web_instance_id"].as_str().unwrap();
+    assert!(vms.to_string().contains(eu_web), "eu-west-1 host missing");
+
+    // S3 through the search language: public buckets only.
+    let (s, public) = srv
+        .get(
+            "/api/v1/search/AWS_S3?searchTerm=isPublic:true&size=100",
+            &k,
+        )
+        .await;
+    assert_eq!(s, 200, "{public}");
+    let public = names(&public);
+    assert!(
+        public.contains(&"bulwark-public-assets".to_string()),
+        "{public:?}"
+    );
+    assert!(
+        public.contains(&"bulwark-policy-public".to_string()),
+        "{public:?}"
+    );
+    assert!(
+        !public.contains(&"bulwark-private-data".to_string()),
+        "{public:?}"
+    );
+    let (_, tagged) = srv
+        .get(
+            "/api/v1/search/AWS_S3?searchTerm=tags.name:data%20and%20region:eu-*&size=100",
+            &k,
+        )
+        .await;
+    assert_eq!(names(&tagged), vec!["bulwark-private-data".to_string()]);
+
+    // IAM users, Lambda, RDS, EKS: specific planted resources.
+    let (_, users) = srv.get("/api/v1/users?provider=AWS&size=100", &k).await;
+    for u in ["alice", "bob", "ci-bot"] {
+        assert!(users.to_string().contains(u), "user {u} missing: {users}");
+    }
+    let (_, fns) = srv
+        .get("/api/v1/serverless?provider=AWS&size=100", &k)
+        .await;
+    assert!(fns.to_string().contains("public-webhook"), "{fns}");
+    let (_, rds) = srv.get("/api/v1/search/AWS_RDS?size=100", &k).await;
+    let rds = names(&rds);
+    assert!(
+        rds.contains(&"orders-db".to_string()) && rds.contains(&"eu-private-db".to_string()),
+        "{rds:?}"
+    );
+    let (_, eks) = srv
+        .get(
+            "/api/v1/search/AWS_CLUSTER?searchTerm=name:prod-eks&size=10",
+            &k,
+        )
+        .await;
+    assert_eq!(eks["data"][0]["region"], PRIMARY, "{eks}");
+
+    // /accounts reflects the sync.
+    let (_, accounts) = srv.get("/api/v1/accounts?provider=AWS", &k).await;
+    let acct = &accounts[0];
+    assert_eq!(acct["accountId"], ACCOUNT, "{accounts}");
+    assert!(acct["cloudAssets"].as_i64().unwrap() > 20, "{accounts}");
+    assert!(
+        acct["accountSyncBenchmark"]["latestSuccessSyncTime"].is_string(),
+        "{accounts}"
+    );
+    let (_, envdoc) = srv.get(&format!("/bulwark/v1/environments/{id}"), &k).await;
+    assert!(
+        matches!(
+            envdoc["lastSyncStatus"].as_str(),
+            Some("SUCCESS" | "PARTIAL")
+        ),
+        "{envdoc}"
+    );
+
+    // A bucket deleted in the cloud is marked missing by the next sync.
+    let out = moto::python()
+        .args([
+            "-c",
+            "import boto3,sys; boto3.client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], \
+             aws_access_key_id='testing', aws_secret_access_key='testing').delete_bucket(Bucket='bulwark-logs')",
+            &estate.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let job = sync(&srv, &k, &id).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert!(job["result"]["missing"].as_i64().unwrap() >= 1, "{job}");
+    let (_, buckets) = srv.get("/api/v1/search/AWS_S3?size=100", &k).await;
+    let buckets = names(&buckets);
+    assert!(
+        !buckets.contains(&"bulwark-logs".to_string()),
+        "{buckets:?}"
+    );
+    assert!(
+        buckets.contains(&"bulwark-private-data".to_string()),
+        "{buckets:?}"
+    );
+
+    // Credentials reaching another account than the environment's: refused, recorded.
+    let wrong = aws_environment(&srv, &k, "999988887777", &estate.url).await;
+    let job = sync(&srv, &k, &wrong).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["last_error"].as_str().unwrap().contains(ACCOUNT),
+        "{job}"
+    );
+    let (_, w) = srv
+        .get(&format!("/bulwark/v1/environments/{wrong}"), &k)
+        .await;
+    assert_eq!(w["lastSyncStatus"], "FAILED", "{w}");
+
+    // Other tenants see none of it.
+    let other = env.token("globex", "admin").await;
+    let (_, theirs) = srv.get("/api/v1/search/AWS_S3?size=100", &other).await;
+    assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
+}
