@@ -13,6 +13,8 @@ mod access;
 mod audit;
 mod auth;
 mod config;
+mod deployments;
+mod devices;
 mod edge_families;
 mod iac_api;
 mod iac_cli;
