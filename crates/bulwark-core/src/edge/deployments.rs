@@ -185,7 +185,12 @@ fn prefixes(a: &Asset) -> Vec<(String, String, String)> {
     let d = &a.data;
     match a.search_key.as_str() {
         "AZURE_VIRTUAL_NETWORK" => {
-            for sub in d.get("subnets").and_then(Value::as_array).into_iter().flatten() {
+            for sub in d
+                .get("subnets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 for c in str_list(sub.get("addressPrefixes")) {
                     out.push((s(sub, &["name"]).to_string(), c, region.clone()));
                 }
@@ -205,7 +210,11 @@ fn prefixes(a: &Asset) -> Vec<(String, String, String)> {
                 out.push((
                     s(sub, &["name"]).to_string(),
                     s(sub, &["ipCidrRange"]).to_string(),
-                    if r.is_empty() { region.clone() } else { r.to_string() },
+                    if r.is_empty() {
+                        region.clone()
+                    } else {
+                        r.to_string()
+                    },
                 ));
             }
         }
@@ -294,11 +303,21 @@ fn app_host(app: &Map<String, Value>) -> String {
 fn connector_name(app_name: &str) -> String {
     let slug: String = app_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let slug: String = slug.trim_matches('-').chars().take(40).collect();
     let short = Uuid::new_v4().simple().to_string();
-    format!("deploy-{}-{}", if slug.is_empty() { "app" } else { &slug }, &short[..8])
+    format!(
+        "deploy-{}-{}",
+        if slug.is_empty() { "app" } else { &slug },
+        &short[..8]
+    )
 }
 
 /// The deployment operations.
@@ -343,7 +362,8 @@ impl DeploymentService {
                 .await?;
             let got = page.assets.len();
             out.extend(page.assets);
-            if got == 0 || i64::try_from(out.len()).unwrap_or(i64::MAX) >= page.total.min(MAX_NETWORKS)
+            if got == 0
+                || i64::try_from(out.len()).unwrap_or(i64::MAX) >= page.total.min(MAX_NETWORKS)
             {
                 return Ok(out);
             }
@@ -404,7 +424,11 @@ impl DeploymentService {
                 reach = Some((String::new(), "is bound to the app".into()));
             }
             if let Some(ip) = ip {
-                for r in cv["routes"]["layer3_routes"].as_array().into_iter().flatten() {
+                for r in cv["routes"]["layer3_routes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
                     let sub = s(r, &["subnet"]);
                     if reach.is_none() && net_of(sub).is_some_and(|n| n.contains(&ip)) {
                         reach = Some((sub.to_string(), format!("routes {sub}")));
@@ -452,7 +476,9 @@ impl DeploymentService {
                     .filter_map(|(sub, c, r)| net_of(&c).map(|n| (sub, n, r)))
                     .filter(|(_, n, _)| n.contains(&ip))
                     .max_by_key(|(_, n, _)| n.prefix_len());
-                let Some((subnet, net, region)) = best else { continue };
+                let Some((subnet, net, region)) = best else {
+                    continue;
+                };
                 let label = network_label(&a.search_key);
                 let place = if subnet.is_empty() {
                     format!("the address space {net} of {label} `{}`", a.name)
@@ -474,7 +500,11 @@ impl DeploymentService {
                         .collect(),
                     message: format!(
                         "{ip} is in {place}{}: deploy a connector there",
-                        if region.is_empty() { String::new() } else { format!(" in {region}") }
+                        if region.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" in {region}")
+                        }
                     ),
                     region,
                     subnet,
@@ -512,9 +542,10 @@ impl DeploymentService {
         caller.require(Role::Operator)?;
         let (app_id, app, options) = self.options(caller, &req.app_uuid).await?;
         let wanted_subnet = req.subnet.as_deref().filter(|s| !s.is_empty());
-        let Some(choice) = options.into_iter().find(|o| {
-            o.entity_id == req.entity_id && wanted_subnet.is_none_or(|s| s == o.subnet)
-        }) else {
+        let Some(choice) = options
+            .into_iter()
+            .find(|o| o.entity_id == req.entity_id && wanted_subnet.is_none_or(|s| s == o.subnet))
+        else {
             return Err(DomainError::invalid(format!(
                 "`entity_id` `{}` is not one of the deployment options of app {app_id} (see GET /edge/v1/deployments/options?app_uuid={app_id})",
                 req.entity_id
@@ -542,10 +573,9 @@ impl DeploymentService {
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| connector_name(app_name));
                 let (layer, route) = match target {
-                    Target::Network { cidr, .. } => (
-                        "layer3_routes",
-                        json!({"name": choice.vpc, "subnet": cidr}),
-                    ),
+                    Target::Network { cidr, .. } => {
+                        ("layer3_routes", json!({"name": choice.vpc, "subnet": cidr}))
+                    }
                     _ => route_for_app(&app, &host),
                 };
                 let mut input = Map::new();
@@ -574,7 +604,8 @@ impl DeploymentService {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        let app = if app.get("connector_unique_name").and_then(Value::as_str) == Some(&unique_name) {
+        let app = if app.get("connector_unique_name").and_then(Value::as_str) == Some(&unique_name)
+        {
             app
         } else {
             let mut changes = Map::new();
@@ -597,7 +628,14 @@ impl DeploymentService {
         record.insert("completed".into(), json!(completed));
         record.insert(
             "status".into(),
-            json!(if completed { Status::Active } else { Status::Init }.code()),
+            json!(
+                if completed {
+                    Status::Active
+                } else {
+                    Status::Init
+                }
+                .code()
+            ),
         );
         let deployment = self.resources.create(caller, &DEPLOYMENTS, record).await?;
         let dep_uuid = deployment
@@ -609,7 +647,10 @@ impl DeploymentService {
         resp.insert("accesses".into(), json!([]));
         resp.insert("apps".into(), json!([app]));
         resp.insert("completed".into(), json!(completed));
-        resp.insert("connector".into(), Value::Object(with_server_time(connector)));
+        resp.insert(
+            "connector".into(),
+            Value::Object(with_server_time(connector)),
+        );
         resp.insert("messages".into(), json!(messages));
         resp.insert("policies".into(), json!([]));
         resp.insert(
@@ -678,9 +719,15 @@ mod tests {
 
     #[test]
     fn addresses_and_patterns() {
-        assert!(!is_public("10.1.2.3".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))));
-        assert!(!is_public("100.64.0.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))));
-        assert!(is_public("8.8.8.8".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))));
+        assert!(!is_public(
+            "10.1.2.3".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        ));
+        assert!(!is_public(
+            "100.64.0.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        ));
+        assert!(is_public(
+            "8.8.8.8".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+        ));
         assert!(host_matches("*.corp.example", "db.corp.example"));
         assert!(!host_matches("*.corp.example", "corp.example"));
         assert!(host_matches("DB.corp", "db.corp"));
@@ -694,12 +741,22 @@ mod tests {
     fn routes_for_apps() {
         let app = |v: Value| v.as_object().cloned().unwrap_or_default();
         let (l, r) = route_for_app(&app(json!({"name": "a"})), "10.0.0.5");
-        assert_eq!((l, r["subnet"].as_str()), ("layer3_routes", Some("10.0.0.5/32")));
+        assert_eq!(
+            (l, r["subnet"].as_str()),
+            ("layer3_routes", Some("10.0.0.5/32"))
+        );
         let (l, r) = route_for_app(&app(json!({"protocol": "HTTPS", "port": 443})), "w.corp");
-        assert_eq!((l, r["scheme"].as_str(), r["port"].as_i64()), ("layer7_routes", Some("https"), Some(443)));
+        assert_eq!(
+            (l, r["scheme"].as_str(), r["port"].as_i64()),
+            ("layer7_routes", Some("https"), Some(443))
+        );
         let (l, _) = route_for_app(&app(json!({"protocol": "ssh", "port": 22})), "s.corp");
         assert_eq!(l, "layer4_routes");
-        let merged = with_route(Some(&json!({"layer4_routes": [{"x": 1}]})), "layer4_routes", json!({"x": 1}));
+        let merged = with_route(
+            Some(&json!({"layer4_routes": [{"x": 1}]})),
+            "layer4_routes",
+            json!({"x": 1}),
+        );
         assert_eq!(merged["layer4_routes"].as_array().map(Vec::len), Some(1));
     }
 }

@@ -253,7 +253,10 @@ mod tests {
     #[test]
     fn message_layout() {
         let m = signed_bytes("acme", "u", "", 42, "s").unwrap_or_default();
-        assert_eq!(m, b"bulwark-edge-device-registration-v1\0acme\0u\0\042\0s".to_vec());
+        assert_eq!(
+            m,
+            b"bulwark-edge-device-registration-v1\0acme\0u\0\x0042\0s".to_vec()
+        );
         assert!(signed_bytes("a\0", "u", "", 1, "s").is_err());
     }
 

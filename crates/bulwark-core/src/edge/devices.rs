@@ -199,7 +199,11 @@ impl DeviceService {
     async fn live_user(&self, caller: &Principal, user: &str) -> Result<Map<String, Value>> {
         let id = Uuid::parse_str(user)
             .map_err(|_| bad(format!("`device.user_uuid` `{user}` is not a uuid")))?;
-        match self.store.get_object(caller.account_id, USERS.kind, id).await? {
+        match self
+            .store
+            .get_object(caller.account_id, USERS.kind, id)
+            .await?
+        {
             Some(o) if o.status == Status::Deleted => Err(bad(format!(
                 "user `{user}` is deleted; devices register only for active users"
             ))),
@@ -418,9 +422,8 @@ impl DeviceService {
         let mut ids = Vec::with_capacity(items.len());
         for (user, uuid) in items {
             may_act(caller, user, true)?;
-            let id = Uuid::parse_str(uuid).map_err(|_| {
-                bad(format!("`devices[].uuid` `{uuid}` is not a uuid"))
-            })?;
+            let id = Uuid::parse_str(uuid)
+                .map_err(|_| bad(format!("`devices[].uuid` `{uuid}` is not a uuid")))?;
             let found = self
                 .store
                 .get_object(caller.account_id, DEVICES.kind, id)

@@ -67,7 +67,12 @@ async fn options_from_networks_and_initiated_deployments() {
     let before = options(&srv, &admin, &db).await;
     assert_eq!(before.len(), 1, "{before:?}");
     assert_eq!(before[0]["entity_id"], "");
-    assert!(before[0]["message"].as_str().unwrap().contains("no known network"));
+    assert!(
+        before[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no known network")
+    );
 
     azure_networks(&srv, &admin).await;
     let opts = options(&srv, &admin, &db).await;
@@ -76,13 +81,29 @@ async fn options_from_networks_and_initiated_deployments() {
     let vnet_id = o["entity_id"].as_str().unwrap().to_string();
     assert!(vnet_id.ends_with("/virtualNetworks/vnet-prod"), "{o}");
     assert_eq!(
-        (o["vpc"].as_str(), o["subnet"].as_str(), o["region"].as_str()),
+        (
+            o["vpc"].as_str(),
+            o["subnet"].as_str(),
+            o["region"].as_str()
+        ),
         (Some("vnet-prod"), Some("data"), Some("westeurope"))
     );
-    assert_eq!((o["public_ip"].as_bool(), o["valid"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(
+        (o["public_ip"].as_bool(), o["valid"].as_bool()),
+        (Some(false), Some(true))
+    );
     assert_eq!(o["app_hostname"], "10.10.2.15");
-    assert!(o["entity_tags"].as_array().unwrap().contains(&json!("env:prod")), "{o}");
-    assert!(o["message"].as_str().unwrap().contains("10.10.2.0/24"), "{o}");
+    assert!(
+        o["entity_tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("env:prod")),
+        "{o}"
+    );
+    assert!(
+        o["message"].as_str().unwrap().contains("10.10.2.0/24"),
+        "{o}"
+    );
 
     // Outside every network, and public.
     let lone = app(&srv, &admin, json!({"name": "lone", "host": "10.99.0.1"})).await;
@@ -96,21 +117,36 @@ async fn options_from_networks_and_initiated_deployments() {
     let (s, _) = srv.get("/edge/v1/deployments/options", &admin).await;
     assert_eq!(s, 400);
     let (s, _) = srv
-        .get("/edge/v1/deployments/options?app_uuid=3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", &admin)
+        .get(
+            "/edge/v1/deployments/options?app_uuid=3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+            &admin,
+        )
         .await;
     assert_eq!(s, 404);
     let hostless = app(&srv, &admin, json!({"name": "nohost"})).await;
     let (s, e) = srv
-        .get(&format!("/edge/v1/deployments/options?app_uuid={hostless}"), &admin)
+        .get(
+            &format!("/edge/v1/deployments/options?app_uuid={hostless}"),
+            &admin,
+        )
         .await;
     assert_eq!(s, 409, "{e}");
 
     // E050 into the VNet: a new INIT connector routing the subnet, bound to the app.
     let (s, e) = srv
-        .post("/edge/v1/deployments", &admin, json!({"app_uuid": db, "entity_id": "vnet-nope"}))
+        .post(
+            "/edge/v1/deployments",
+            &admin,
+            json!({"app_uuid": db, "entity_id": "vnet-nope"}),
+        )
         .await;
     assert_eq!(s, 400);
-    assert!(e["message"].as_str().unwrap().contains("not one of the deployment options"));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("not one of the deployment options")
+    );
     let (s, r) = srv
         .post(
             "/edge/v1/deployments",
@@ -120,27 +156,46 @@ async fn options_from_networks_and_initiated_deployments() {
         )
         .await;
     assert_eq!(s, 200, "{r}");
-    assert_eq!((r["success"].as_bool(), r["completed"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(
+        (r["success"].as_bool(), r["completed"].as_bool()),
+        (Some(true), Some(false))
+    );
     let c = &r["connector"];
-    assert_eq!((c["unique_name"].as_str(), c["status"].as_i64()), (Some("az-orders"), Some(1)));
+    assert_eq!(
+        (c["unique_name"].as_str(), c["status"].as_i64()),
+        (Some("az-orders"), Some(1))
+    );
     assert!(!c["access_token"].as_str().unwrap().is_empty());
     assert_eq!(
-        (c["coordinates"]["provider"].as_str(), c["coordinates"]["region"].as_str()),
+        (
+            c["coordinates"]["provider"].as_str(),
+            c["coordinates"]["region"].as_str()
+        ),
         (Some("Azure"), Some("westeurope"))
     );
     assert_eq!(c["routes"]["layer3_routes"][0]["subnet"], "10.10.2.0/24");
     assert_eq!(r["apps"][0]["uuid"], db.as_str());
     assert_eq!(r["apps"][0]["connector_unique_name"], "az-orders");
-    assert_eq!((r["accesses"].clone(), r["policies"].clone()), (json!([]), json!([])));
+    assert_eq!(
+        (r["accesses"].clone(), r["policies"].clone()),
+        (json!([]), json!([]))
+    );
     let dep_url = r["resource_urls"][0].as_str().unwrap().to_string();
     assert!(dep_url.starts_with("/edge/v1/deployments/"));
     let (s, dep) = srv.get(&dep_url, &admin).await;
     assert_eq!(s, 200, "{dep}");
     assert_eq!(
-        (dep["app_uuid"].as_str(), dep["entity_id"].as_str(), dep["connector_unique_name"].as_str()),
+        (
+            dep["app_uuid"].as_str(),
+            dep["entity_id"].as_str(),
+            dep["connector_unique_name"].as_str()
+        ),
         (Some(db.as_str()), Some(vnet_id.as_str()), Some("az-orders"))
     );
-    assert_eq!((dep["completed"].as_bool(), dep["status"].as_i64()), (Some(false), Some(1)));
+    assert_eq!(
+        (dep["completed"].as_bool(), dep["status"].as_i64()),
+        (Some(false), Some(1))
+    );
     let (_, stored) = srv.get(&format!("/edge/v1/apps/{db}"), &admin).await;
     assert_eq!(stored["connector_unique_name"], "az-orders");
 
@@ -148,9 +203,16 @@ async fn options_from_networks_and_initiated_deployments() {
     let opts = options(&srv, &admin, &db).await;
     let conn_uuid = c["uuid"].as_str().unwrap();
     let conn = opts.iter().find(|o| o["entity_id"] == conn_uuid).unwrap();
-    assert_eq!((conn["valid"].as_bool(), conn["subnet"].as_str()), (Some(true), Some("")));
+    assert_eq!(
+        (conn["valid"].as_bool(), conn["subnet"].as_str()),
+        (Some(true), Some(""))
+    );
     let (s, r2) = srv
-        .post("/edge/v1/deployments", &admin, json!({"app_uuid": db, "entity_id": conn_uuid}))
+        .post(
+            "/edge/v1/deployments",
+            &admin,
+            json!({"app_uuid": db, "entity_id": conn_uuid}),
+        )
         .await;
     assert_eq!(s, 200, "{r2}");
     assert_eq!(r2["completed"], true);
@@ -172,17 +234,32 @@ async fn deploy_app_routes_it_through_its_connector() {
     let reader = env.token("acme", "read_only").await;
     let srv = env.serve().await;
     let (s, c) = srv
-        .post("/edge/v1/connectors", &admin, json!({"unique_name": "dc-1", "tags": ["dc"]}))
+        .post(
+            "/edge/v1/connectors",
+            &admin,
+            json!({"unique_name": "dc-1", "tags": ["dc"]}),
+        )
         .await;
     assert_eq!(s, 201, "{c}");
 
     let body = json!({"account_name": "acme", "app": {"name": "wiki", "host": "wiki.corp.example",
         "port": 443, "protocol": "https", "connector_unique_name": "dc-1"}});
-    assert_eq!(srv.post("/edge/v1/apps/deploy", &reader, body.clone()).await.0, 403);
+    assert_eq!(
+        srv.post("/edge/v1/apps/deploy", &reader, body.clone())
+            .await
+            .0,
+        403
+    );
     let (s, r) = srv.post("/edge/v1/apps/deploy", &admin, body.clone()).await;
     assert_eq!(s, 200, "{r}");
     let wiki = r["app"]["uuid"].as_str().unwrap().to_string();
-    assert_eq!((r["app"]["name"].as_str(), r["app"]["connector_unique_name"].as_str()), (Some("wiki"), Some("dc-1")));
+    assert_eq!(
+        (
+            r["app"]["name"].as_str(),
+            r["app"]["connector_unique_name"].as_str()
+        ),
+        (Some("wiki"), Some("dc-1"))
+    );
     let (_, conn) = srv.get("/edge/v1/connectors/dc-1", &admin).await;
     assert_eq!(
         conn["routes"]["layer7_routes"],
@@ -190,8 +267,12 @@ async fn deploy_app_routes_it_through_its_connector() {
     );
     // Deploying another app on an IP adds a layer-3 route; the first stays.
     let (s, _) = srv
-        .post("/edge/v1/apps/deploy", &admin, json!({"app": {"name": "ssh", "host": "10.1.2.3",
-            "port": 22, "protocol": "ssh", "connector_unique_name": "dc-1"}}))
+        .post(
+            "/edge/v1/apps/deploy",
+            &admin,
+            json!({"app": {"name": "ssh", "host": "10.1.2.3",
+            "port": 22, "protocol": "ssh", "connector_unique_name": "dc-1"}}),
+        )
         .await;
     assert_eq!(s, 200);
     let (_, conn) = srv.get("/edge/v1/connectors/dc-1", &admin).await;
@@ -207,13 +288,25 @@ async fn deploy_app_routes_it_through_its_connector() {
     // An unknown connector is refused and creates nothing.
     let (_, before) = srv.get("/edge/v1/apps", &admin).await;
     let (s, e) = srv
-        .post("/edge/v1/apps/deploy", &admin, json!({"app": {"name": "x", "host": "x.corp",
-            "connector_unique_name": "nope"}}))
+        .post(
+            "/edge/v1/apps/deploy",
+            &admin,
+            json!({"app": {"name": "x", "host": "x.corp",
+            "connector_unique_name": "nope"}}),
+        )
         .await;
     assert_eq!(s, 400);
-    assert!(e["message"].as_str().unwrap().contains("connector `nope` does not exist"));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("connector `nope` does not exist")
+    );
     let (_, after) = srv.get("/edge/v1/apps", &admin).await;
-    assert_eq!(before["apps"].as_array().unwrap().len(), after["apps"].as_array().unwrap().len());
+    assert_eq!(
+        before["apps"].as_array().unwrap().len(),
+        after["apps"].as_array().unwrap().len()
+    );
     let mut other = body.clone();
     other["account_name"] = json!("globex");
     assert_eq!(srv.post("/edge/v1/apps/deploy", &admin, other).await.0, 403);
@@ -227,18 +320,34 @@ async fn deployments_are_account_scoped() {
     let srv = env.serve().await;
     azure_networks(&srv, &admin).await;
     let db = app(&srv, &admin, json!({"name": "db", "host": "10.10.1.9"})).await;
-    let vnet = options(&srv, &admin, &db).await[0]["entity_id"].as_str().unwrap().to_string();
+    let vnet = options(&srv, &admin, &db).await[0]["entity_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (s, r) = srv
-        .post("/edge/v1/deployments", &admin, json!({"app_uuid": db, "entity_id": vnet}))
+        .post(
+            "/edge/v1/deployments",
+            &admin,
+            json!({"app_uuid": db, "entity_id": vnet}),
+        )
         .await;
     assert_eq!(s, 200, "{r}");
     let dep = r["resource_urls"][0].as_str().unwrap().to_string();
     let name = r["connector"]["unique_name"].as_str().unwrap().to_string();
 
-    let (s, _) = srv.get(&format!("/edge/v1/deployments/options?app_uuid={db}"), &other).await;
+    let (s, _) = srv
+        .get(
+            &format!("/edge/v1/deployments/options?app_uuid={db}"),
+            &other,
+        )
+        .await;
     assert_eq!(s, 404);
     let (s, _) = srv
-        .post("/edge/v1/deployments", &other, json!({"app_uuid": db, "entity_id": vnet}))
+        .post(
+            "/edge/v1/deployments",
+            &other,
+            json!({"app_uuid": db, "entity_id": vnet}),
+        )
         .await;
     assert_eq!(s, 404);
     assert_eq!(srv.get(&dep, &other).await.0, 404);
@@ -250,8 +359,12 @@ async fn deployments_are_account_scoped() {
     let o = options(&srv, &other, &theirs).await;
     assert_eq!((o.len(), o[0]["entity_id"].as_str()), (1, Some("")));
     let (s, _) = srv
-        .post("/edge/v1/apps/deploy", &other, json!({"app": {"name": "y", "host": "y.corp",
-            "connector_unique_name": name}}))
+        .post(
+            "/edge/v1/apps/deploy",
+            &other,
+            json!({"app": {"name": "y", "host": "y.corp",
+            "connector_unique_name": name}}),
+        )
         .await;
     assert_eq!(s, 400);
     let (s, still) = srv.get(&dep, &admin).await;

@@ -158,7 +158,11 @@ async fn register_verifies_the_certificate_and_stores_posture() {
     let dev = device_cert(&endpoint, "ada-laptop", false);
 
     let (s, d) = srv
-        .post("/edge/v1/devices", &admin, reg("acme", &ada, "salt-0123456789ab").body(&dev))
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &ada, "salt-0123456789ab").body(&dev),
+        )
         .await;
     assert_eq!(s, 201, "{d}");
     let uuid = d["uuid"].as_str().unwrap().to_string();
@@ -171,25 +175,50 @@ async fn register_verifies_the_certificate_and_stores_posture() {
         "edge"
     );
     assert_eq!(d["properties"]["hostname"], "ada-mbp");
-    assert_eq!((d["is_managed"].as_bool(), d["is_managed_verification_done"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(
+        (
+            d["is_managed"].as_bool(),
+            d["is_managed_verification_done"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
     assert_eq!(d["ca_certificate_uuid"], ca_uuid.as_str());
     assert_eq!(d["certificate_subject"], "CN=ada-laptop");
     assert_eq!(d["certificate"], json!(dev.der));
-    assert!(d["public_key"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
+    assert!(
+        d["public_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
     assert_eq!(d["time_id"]["salt"], "salt-0123456789ab");
     assert_eq!(d["status"], 2);
 
     // E054: only with the device's own user.
     let path = format!("/edge/v1/devices/{uuid}");
     let (s, got) = srv.get(&format!("{path}?user_uuid={ada}"), &admin).await;
-    assert_eq!((s, got["serial_number"].as_str()), (200, Some("C02XYZ")), "{got}");
-    assert_eq!(srv.get(&format!("{path}?user_uuid={bob}"), &admin).await.0, 404);
+    assert_eq!(
+        (s, got["serial_number"].as_str()),
+        (200, Some("C02XYZ")),
+        "{got}"
+    );
+    assert_eq!(
+        srv.get(&format!("{path}?user_uuid={bob}"), &admin).await.0,
+        404
+    );
     let (s, e) = srv.get(&path, &admin).await;
-    assert_eq!((s, err(&e)), (400, "query parameter `user_uuid` is required"));
+    assert_eq!(
+        (s, err(&e)),
+        (400, "query parameter `user_uuid` is required")
+    );
 
     // One live device per certificate; re-registration needs device_uuid and a newer time.
     let (s, e) = srv
-        .post("/edge/v1/devices", &admin, reg("acme", &ada, "salt-another-one-1").body(&dev))
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &ada, "salt-another-one-1").body(&dev),
+        )
         .await;
     assert_eq!(s, 409, "{e}");
     assert!(err(&e).contains(&uuid), "{e}");
@@ -198,7 +227,13 @@ async fn register_verifies_the_certificate_and_stores_posture() {
     again.disk = 2;
     let (s, d2) = srv.post("/edge/v1/devices", &admin, again.body(&dev)).await;
     assert_eq!(s, 200, "{d2}");
-    assert_eq!((d2["uuid"].as_str(), d2["posture"]["disk_encryption_enabled"].as_i64()), (Some(uuid.as_str()), Some(2)));
+    assert_eq!(
+        (
+            d2["uuid"].as_str(),
+            d2["posture"]["disk_encryption_enabled"].as_i64()
+        ),
+        (Some(uuid.as_str()), Some(2))
+    );
     let (s, e) = srv.post("/edge/v1/devices", &admin, again.body(&dev)).await;
     assert_eq!(s, 400);
     assert!(err(&e).contains("is not newer"), "{e}");
@@ -218,14 +253,21 @@ async fn register_verifies_the_certificate_and_stores_posture() {
         ),
         (
             "unknown user",
-            reg("acme", "3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "salt-nobody-00001")
-                .body(&device_cert(&endpoint, "n", false)),
+            reg(
+                "acme",
+                "3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                "salt-nobody-00001",
+            )
+            .body(&device_cert(&endpoint, "n", false)),
             "does not exist in this account",
         ),
         (
             "stale time",
-            Reg { t: now_ms() - 600_000, ..reg("acme", &bob, "salt-stale-000001") }
-                .body(&device_cert(&endpoint, "s", false)),
+            Reg {
+                t: now_ms() - 600_000,
+                ..reg("acme", &bob, "salt-stale-000001")
+            }
+            .body(&device_cert(&endpoint, "s", false)),
             "more than 5 minutes",
         ),
     ];
@@ -240,12 +282,19 @@ async fn register_verifies_the_certificate_and_stores_posture() {
     body["time_id"]["salt"] = json!("salt-sent-0000001");
     let (s, e) = srv.post("/edge/v1/devices", &admin, body).await;
     assert_eq!(s, 400);
-    assert!(err(&e).contains("`signature.signature` does not verify"), "{e}");
+    assert!(
+        err(&e).contains("`signature.signature` does not verify"),
+        "{e}"
+    );
     // A CA that is only uploaded (INIT) is not trusted.
     let pending = ca("Pending CA");
     upload_ca(&srv, &admin, &pending, 1, 1).await;
     let (s, e) = srv
-        .post("/edge/v1/devices", &admin, reg("acme", &bob, "salt-pending-0001").body(&device_cert(&pending, "p", false)))
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &bob, "salt-pending-0001").body(&device_cert(&pending, "p", false)),
+        )
         .await;
     assert_eq!(s, 400, "{e}");
     // Key material is refused.
@@ -253,7 +302,10 @@ async fn register_verifies_the_certificate_and_stores_posture() {
     body["encrypted_ca_key"] = json!("c2VjcmV0");
     let (s, e) = srv.post("/edge/v1/devices", &admin, body).await;
     assert_eq!(s, 400);
-    assert!(err(&e).contains("`encrypted_ca_key` is not accepted"), "{e}");
+    assert!(
+        err(&e).contains("`encrypted_ca_key` is not accepted"),
+        "{e}"
+    );
 
     // Base64 (protobuf JSON) bytes work too; a CLIENT_AUTHENTICATION CA is not "managed".
     let client_ca = ca("Acme Client CA");
@@ -267,7 +319,10 @@ async fn register_verifies_the_certificate_and_stores_posture() {
     body["signature"]["signature"] = json!(b64.encode(sig));
     let (s, d) = srv.post("/edge/v1/devices", &admin, body).await;
     assert_eq!(s, 201, "{d}");
-    assert_eq!((d["user_uuid"].as_str(), d["is_managed"].as_bool()), (Some(bob.as_str()), Some(false)));
+    assert_eq!(
+        (d["user_uuid"].as_str(), d["is_managed"].as_bool()),
+        (Some(bob.as_str()), Some(false))
+    );
 }
 
 #[tokio::test]
@@ -284,29 +339,51 @@ async fn user_devices_page_and_delete() {
     for i in 0..3 {
         let salt = format!("salt-ada-device-{i}");
         let (s, d) = srv
-            .post("/edge/v1/devices", &admin, reg("acme", &ada, &salt).body(&device_cert(&endpoint, &format!("ada-{i}"), false)))
+            .post(
+                "/edge/v1/devices",
+                &admin,
+                reg("acme", &ada, &salt).body(&device_cert(&endpoint, &format!("ada-{i}"), false)),
+            )
             .await;
         assert_eq!(s, 201, "{d}");
         adas.push(d["uuid"].as_str().unwrap().to_string());
     }
     let (_, d) = srv
-        .post("/edge/v1/devices", &admin, reg("acme", &bob, "salt-bob-device-0").body(&device_cert(&endpoint, "bob-0", false)))
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &bob, "salt-bob-device-0").body(&device_cert(&endpoint, "bob-0", false)),
+        )
         .await;
     let bobs = d["uuid"].as_str().unwrap().to_string();
     // A reader may not register.
     let (s, _) = srv
-        .post("/edge/v1/devices", &reader, reg("acme", &bob, "salt-reader-00001").body(&device_cert(&endpoint, "r", false)))
+        .post(
+            "/edge/v1/devices",
+            &reader,
+            reg("acme", &bob, "salt-reader-00001").body(&device_cert(&endpoint, "r", false)),
+        )
         .await;
     assert_eq!(s, 403);
 
     // E086: newest first, continuation tokens.
-    let (s, p1) = srv.get(&format!("/edge/v1/users/{ada}/devices?limit=2"), &reader).await;
+    let (s, p1) = srv
+        .get(&format!("/edge/v1/users/{ada}/devices?limit=2"), &reader)
+        .await;
     assert_eq!(s, 200, "{p1}");
-    let page1: Vec<&str> = p1["devices"].as_array().unwrap().iter().map(|d| d["uuid"].as_str().unwrap()).collect();
+    let page1: Vec<&str> = p1["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["uuid"].as_str().unwrap())
+        .collect();
     assert_eq!(page1.len(), 2);
     assert_eq!(p1["continuation_token"], "2");
     let (_, p2) = srv
-        .get(&format!("/edge/v1/users/{ada}/devices?limit=2&continuation_token=2"), &reader)
+        .get(
+            &format!("/edge/v1/users/{ada}/devices?limit=2&continuation_token=2"),
+            &reader,
+        )
         .await;
     assert_eq!(p2["devices"].as_array().unwrap().len(), 1);
     assert_eq!(p2["continuation_token"], "");
@@ -317,47 +394,95 @@ async fn user_devices_page_and_delete() {
     want.sort();
     assert_eq!(all, want);
     assert_eq!(
-        srv.get("/edge/v1/users/3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f/devices", &reader).await.0,
+        srv.get(
+            "/edge/v1/users/3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f/devices",
+            &reader
+        )
+        .await
+        .0,
         404
     );
 
     // E052: the envelope's account must be the caller's; all-or-nothing.
     let del = "/edge/v1/devices/delete";
     let (s, _) = srv
-        .post(del, &admin, json!({"account_name": "other", "devices": [{"user_uuid": ada, "uuid": adas[0]}]}))
+        .post(
+            del,
+            &admin,
+            json!({"account_name": "other", "devices": [{"user_uuid": ada, "uuid": adas[0]}]}),
+        )
         .await;
     assert_eq!(s, 403);
     let (s, e) = srv
-        .post(del, &admin, json!({"account_name": "acme", "devices": [
-            {"user_uuid": ada, "uuid": adas[0]}, {"user_uuid": ada, "uuid": bobs}]}))
+        .post(
+            del,
+            &admin,
+            json!({"account_name": "acme", "devices": [
+            {"user_uuid": ada, "uuid": adas[0]}, {"user_uuid": ada, "uuid": bobs}]}),
+        )
         .await;
     assert_eq!(s, 400);
     assert!(err(&e).contains("nothing was deleted"), "{e}");
-    let (_, still) = srv.get(&format!("/edge/v1/devices/{}?user_uuid={ada}", adas[0]), &admin).await;
+    let (_, still) = srv
+        .get(
+            &format!("/edge/v1/devices/{}?user_uuid={ada}", adas[0]),
+            &admin,
+        )
+        .await;
     assert_eq!(still["status"], 2);
-    assert_eq!(srv.post(del, &reader, json!({"devices": [{"user_uuid": ada, "uuid": adas[0]}]})).await.0, 403);
+    assert_eq!(
+        srv.post(
+            del,
+            &reader,
+            json!({"devices": [{"user_uuid": ada, "uuid": adas[0]}]})
+        )
+        .await
+        .0,
+        403
+    );
     assert_eq!(srv.post(del, &admin, json!({"devices": []})).await.0, 400);
     let (s, d) = srv
-        .post(del, &admin, json!({"account_name": "acme", "devices": [
-            {"user_uuid": ada, "uuid": adas[0]}, {"user_uuid": ada, "uuid": adas[1]}]}))
+        .post(
+            del,
+            &admin,
+            json!({"account_name": "acme", "devices": [
+            {"user_uuid": ada, "uuid": adas[0]}, {"user_uuid": ada, "uuid": adas[1]}]}),
+        )
         .await;
     assert_eq!(s, 200, "{d}");
-    assert_eq!((d["uuid"].as_str(), d["status"].as_i64()), (Some(adas[0].as_str()), Some(4)));
-    let (_, left) = srv.get(&format!("/edge/v1/users/{ada}/devices"), &admin).await;
+    assert_eq!(
+        (d["uuid"].as_str(), d["status"].as_i64()),
+        (Some(adas[0].as_str()), Some(4))
+    );
+    let (_, left) = srv
+        .get(&format!("/edge/v1/users/{ada}/devices"), &admin)
+        .await;
     assert_eq!(left["devices"].as_array().unwrap().len(), 1);
     assert_eq!(left["devices"][0]["uuid"], adas[2].as_str());
-    let (_, gone) = srv.get(&format!("/edge/v1/users/{ada}/devices?status=DELETED"), &admin).await;
+    let (_, gone) = srv
+        .get(
+            &format!("/edge/v1/users/{ada}/devices?status=DELETED"),
+            &admin,
+        )
+        .await;
     assert_eq!(gone["devices"].as_array().unwrap().len(), 2);
 
     // Beyond the seed: list the account's devices, soft-delete one.
     let (s, list) = srv.get("/edge/v1/devices", &reader).await;
     assert_eq!(s, 200);
-    let mut live: Vec<&str> = list["devices"].as_array().unwrap().iter().map(|d| d["uuid"].as_str().unwrap()).collect();
+    let mut live: Vec<&str> = list["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["uuid"].as_str().unwrap())
+        .collect();
     live.sort();
     let mut want = vec![adas[2].as_str(), bobs.as_str()];
     want.sort();
     assert_eq!(live, want);
-    let (s, d) = srv.delete(&format!("/edge/v1/devices/{bobs}"), &admin).await;
+    let (s, d) = srv
+        .delete(&format!("/edge/v1/devices/{bobs}"), &admin)
+        .await;
     assert_eq!((s, d["status"].as_i64()), (200, Some(4)));
     let (_, list) = srv.get("/edge/v1/devices?limit=1", &reader).await;
     assert_eq!(list["devices"].as_array().unwrap().len(), 1);
@@ -374,32 +499,65 @@ async fn devices_are_account_scoped() {
     upload_ca(&srv, &admin, &endpoint, 2, 2).await;
     let dev = device_cert(&endpoint, "ada-laptop", false);
     let (s, d) = srv
-        .post("/edge/v1/devices", &admin, reg("acme", &ada, "salt-0123456789ab").body(&dev))
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &ada, "salt-0123456789ab").body(&dev),
+        )
         .await;
     assert_eq!(s, 201, "{d}");
     let uuid = d["uuid"].as_str().unwrap();
 
-    assert_eq!(srv.get(&format!("/edge/v1/devices/{uuid}?user_uuid={ada}"), &other).await.0, 404);
-    assert_eq!(srv.get(&format!("/edge/v1/users/{ada}/devices"), &other).await.0, 404);
+    assert_eq!(
+        srv.get(&format!("/edge/v1/devices/{uuid}?user_uuid={ada}"), &other)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        srv.get(&format!("/edge/v1/users/{ada}/devices"), &other)
+            .await
+            .0,
+        404
+    );
     let (_, list) = srv.get("/edge/v1/devices", &other).await;
     assert_eq!(list["devices"], json!([]));
-    assert_eq!(srv.delete(&format!("/edge/v1/devices/{uuid}"), &other).await.0, 404);
+    assert_eq!(
+        srv.delete(&format!("/edge/v1/devices/{uuid}"), &other)
+            .await
+            .0,
+        404
+    );
     let (s, _) = srv
-        .post("/edge/v1/devices/delete", &other, json!({"devices": [{"user_uuid": ada, "uuid": uuid}]}))
+        .post(
+            "/edge/v1/devices/delete",
+            &other,
+            json!({"devices": [{"user_uuid": ada, "uuid": uuid}]}),
+        )
         .await;
     assert_eq!(s, 400);
     // Another account can neither use acme's user nor acme's CA.
     let (s, e) = srv
-        .post("/edge/v1/devices", &other, reg("globex", &ada, "salt-other-000001").body(&device_cert(&endpoint, "o", false)))
+        .post(
+            "/edge/v1/devices",
+            &other,
+            reg("globex", &ada, "salt-other-000001").body(&device_cert(&endpoint, "o", false)),
+        )
         .await;
     assert_eq!(s, 400);
     assert!(err(&e).contains("does not exist in this account"), "{e}");
     let carol = user(&srv, &other, "Carol").await;
     let (s, e) = srv
-        .post("/edge/v1/devices", &other, reg("globex", &carol, "salt-other-000002").body(&device_cert(&endpoint, "c", false)))
+        .post(
+            "/edge/v1/devices",
+            &other,
+            reg("globex", &carol, "salt-other-000002").body(&device_cert(&endpoint, "c", false)),
+        )
         .await;
     assert_eq!(s, 400);
     assert!(err(&e).contains("was not issued by any"), "{e}");
-    let (_, still) = srv.get(&format!("/edge/v1/devices/{uuid}?user_uuid={ada}"), &admin).await;
+    let (_, still) = srv
+        .get(&format!("/edge/v1/devices/{uuid}?user_uuid={ada}"), &admin)
+        .await;
     assert_eq!(still["status"], 2);
 }

@@ -68,10 +68,9 @@ async fn register_device(
         .device
         .as_ref()
         .ok_or_else(|| ApiError::BadRequest("`device` is required".into()))?;
-    let signature = body
-        .signature
-        .as_ref()
-        .ok_or_else(|| ApiError::BadRequest("`signature` (CertificateVerify) is required".into()))?;
+    let signature = body.signature.as_ref().ok_or_else(|| {
+        ApiError::BadRequest("`signature` (CertificateVerify) is required".into())
+    })?;
     let reg = Registration {
         device: fields(device)?,
         device_uuid: body.device_uuid.clone().filter(|u| !u.is_empty()),
@@ -80,7 +79,9 @@ async fn register_device(
         ca_cert: body.ca_cert.clone(),
         encrypted_ca_key: body.encrypted_ca_key.clone(),
     };
-    let (doc, new) = DeviceService::new(st.store.clone()).register(&p, reg).await?;
+    let (doc, new) = DeviceService::new(st.store.clone())
+        .register(&p, reg)
+        .await?;
     Ok(respond(
         doc,
         if new {
@@ -186,16 +187,24 @@ async fn get_user_devices(
 ) -> Result<Json<Value>, ApiError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::BadRequest("`limit` must be between 1 and 1000".into()));
+        return Err(ApiError::BadRequest(
+            "`limit` must be between 1 and 1000".into(),
+        ));
     }
     let offset = match q.continuation_token.as_deref().filter(|t| !t.is_empty()) {
         None => 0,
-        Some(t) => t.parse::<usize>().map_err(|_| {
-            ApiError::BadRequest(format!("invalid `continuation_token` `{t}`"))
-        })?,
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| ApiError::BadRequest(format!("invalid `continuation_token` `{t}`")))?,
     };
     let (devices, next) = DeviceService::new(st.store.clone())
-        .of_user(&p, parse_uuid(&uuid, "user")?, q.status.as_deref(), limit, offset)
+        .of_user(
+            &p,
+            parse_uuid(&uuid, "user")?,
+            q.status.as_deref(),
+            limit,
+            offset,
+        )
         .await?;
     Ok(Json(json!({
         "continuation_token": next.map(|n| n.to_string()).unwrap_or_default(),
