@@ -12,6 +12,9 @@ pub mod ca;
 pub mod client_configs;
 pub mod connectors;
 pub mod countries;
+pub mod deployments;
+pub mod device_cert;
+pub mod devices;
 pub mod posture;
 pub mod temp_tokens;
 

@@ -56,7 +56,7 @@ fn bad(msg: impl Into<String>) -> DomainError {
 }
 
 /// The DER of every PEM block in `text`; any block other than a certificate is refused.
-fn pem_certs(text: &str, field: &str) -> Result<Vec<Vec<u8>>> {
+pub(crate) fn pem_certs(text: &str, field: &str) -> Result<Vec<Vec<u8>>> {
     if text.len() > MAX_PEM {
         return Err(bad(format!("`{field}` is longer than {MAX_PEM} bytes")));
     }
@@ -82,7 +82,7 @@ fn pem_certs(text: &str, field: &str) -> Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
-fn parse<'a>(der: &'a [u8], field: &str) -> Result<X509Certificate<'a>> {
+pub(crate) fn parse<'a>(der: &'a [u8], field: &str) -> Result<X509Certificate<'a>> {
     match x509_parser::parse_x509_certificate(der) {
         Ok(([], cert)) => Ok(cert),
         Ok(_) => Err(bad(format!(
@@ -114,7 +114,7 @@ fn check_ca(cert: &X509Certificate<'_>, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_time(cert: &X509Certificate<'_>, field: &str, now_sec: i64) -> Result<()> {
+pub(crate) fn check_time(cert: &X509Certificate<'_>, field: &str, now_sec: i64) -> Result<()> {
     let v = cert.validity();
     if v.not_after.timestamp() <= now_sec {
         return Err(bad(format!(
@@ -153,7 +153,7 @@ fn check_purpose(cert: &X509Certificate<'_>, purpose: i64) -> Result<()> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

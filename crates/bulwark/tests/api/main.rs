@@ -14,6 +14,8 @@ mod audit;
 mod auth;
 mod cloud_sync;
 mod config;
+mod deployments;
+mod devices;
 mod edge_families;
 mod iac_api;
 mod iac_cli;

@@ -4,6 +4,8 @@ pub mod access;
 pub mod apps;
 pub mod audit;
 pub mod crud;
+pub mod deployments;
+pub mod devices;
 pub mod families;
 pub mod groups;
 pub mod login;
@@ -25,4 +27,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(families::router())
         .merge(groups::router())
         .merge(users::router())
+        .merge(devices::router())
+        .merge(deployments::router())
 }
