@@ -7,6 +7,7 @@ use bulwark_core::access::AccessService;
 use bulwark_core::audit::AuditService;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::iac::IacService;
+use bulwark_core::integrations::IntegrationService;
 use bulwark_core::inventory::InventoryService;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub iac: Arc<IacService>,
     pub access: Arc<AccessService>,
     pub inventory: Arc<InventoryService>,
+    /// 3rd-party integrations; set with [`AppState::with_integrations`].
+    pub integrations: Option<Arc<IntegrationService>>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -73,10 +76,20 @@ impl AppState {
             iac: Arc::new(IacService::new(store.clone())),
             access: Arc::new(AccessService::new(store.clone())),
             inventory: Arc::new(InventoryService::new(store.clone())),
+            integrations: None,
             store,
             auth,
             config: Arc::new(config),
             ops: Arc::new(HashMap::new()),
         }
+    }
+}
+
+impl AppState {
+    /// Enables the integration operations (they need the master key and the
+    /// provider clients, which the binary owns).
+    pub fn with_integrations(mut self, service: Arc<IntegrationService>) -> Self {
+        self.integrations = Some(service);
+        self
     }
 }

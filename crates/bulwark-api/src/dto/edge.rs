@@ -8,4 +8,5 @@ pub mod app_control;
 pub mod client_configs;
 pub mod connectors;
 pub mod countries;
+pub mod integrations;
 pub mod posture;

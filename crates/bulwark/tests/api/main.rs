@@ -17,6 +17,8 @@ mod edge_families;
 mod iac_api;
 mod iac_cli;
 mod identity;
+mod idp_fakes;
+mod integrations;
 mod inventory;
 mod jobs;
 mod openapi;
