@@ -50,11 +50,9 @@ const MAX_INTERVAL_MINS: i64 = 7 * 24 * 60;
 
 fn url_field(doc: &Map<String, Value>, field: &str) -> Result<()> {
     match text(doc, field)? {
-        Some(u) if !u.is_empty() && !(u.starts_with("https://") || u.starts_with("http://")) => {
-            Err(DomainError::invalid(format!(
-                "`{field}` must be an http(s) URL, got `{u}`"
-            )))
-        }
+        Some(u) if !(u.is_empty() || u.starts_with("https://") || u.starts_with("http://")) => Err(
+            DomainError::invalid(format!("`{field}` must be an http(s) URL, got `{u}`")),
+        ),
         _ => Ok(()),
     }
 }
