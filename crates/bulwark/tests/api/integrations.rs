@@ -539,3 +539,40 @@ async fn bad_input_is_refused() {
         .await;
     assert_eq!(s, 400);
 }
+
+#[tokio::test]
+async fn two_servers_queue_each_scheduled_sync_once() {
+    let (env, srv, admin, _) = setup().await;
+    let cfg = env.data_path().join("bulwark.toml");
+    let second = env.serve_with(&["--config", cfg.to_str().unwrap()]).await;
+    let (st, base) = start("okta").await;
+    let mut body = okta_body(&base, fake::OKTA_TOKEN);
+    body["interval_mins"] = json!(60);
+    let uuid = create(&second, &admin, body).await;
+    // Both schedulers tick every second; give them several ticks each.
+    let jobs = eventually(30, || async {
+        let all = list(&srv, &admin, "/bulwark/v1/jobs", "jobs").await;
+        let syncs: Vec<Value> = all
+            .into_iter()
+            .filter(|j| j["kind"] == "integration.sync")
+            .collect();
+        (!syncs.is_empty() && syncs.iter().all(|j| j["state"] == "done")).then_some(syncs)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let all = list(&srv, &admin, "/bulwark/v1/jobs", "jobs").await;
+    let syncs: Vec<&Value> = all
+        .iter()
+        .filter(|j| j["kind"] == "integration.sync")
+        .collect();
+    assert_eq!(syncs.len(), 1, "one sync per interval: {syncs:?}");
+    assert_eq!(jobs[0]["payload"]["integration_uuid"], uuid.as_str());
+    let user_lists = st
+        .lock()
+        .unwrap()
+        .calls
+        .iter()
+        .filter(|c| *c == "GET /api/v1/users")
+        .count();
+    assert_eq!(user_lists, 2, "one sync read the two pages of users once");
+}
