@@ -9,6 +9,7 @@ use bulwark_core::auth::Authenticator;
 use bulwark_core::cloud::CloudSyncService;
 use bulwark_core::crypto::Sealer;
 use bulwark_core::iac::IacService;
+use bulwark_core::integrations::IntegrationService;
 use bulwark_core::inventory::InventoryService;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub access: Arc<AccessService>,
     pub inventory: Arc<InventoryService>,
     pub cloud: Arc<CloudSyncService>,
+    /// 3rd-party integrations; set with [`AppState::with_integrations`].
+    pub integrations: Option<Arc<IntegrationService>>,
     pub config: Arc<ApiConfig>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
@@ -79,10 +82,20 @@ impl AppState {
             access: Arc::new(AccessService::new(store.clone())),
             inventory: Arc::new(InventoryService::new(store.clone())),
             cloud,
+            integrations: None,
             store,
             auth,
             config: Arc::new(config),
             ops: Arc::new(HashMap::new()),
         }
+    }
+}
+
+impl AppState {
+    /// Enables the integration operations (they need the master key and the
+    /// provider clients, which the binary owns).
+    pub fn with_integrations(mut self, service: Arc<IntegrationService>) -> Self {
+        self.integrations = Some(service);
+        self
     }
 }

@@ -18,6 +18,7 @@ pub mod edge;
 pub mod error;
 pub mod iac;
 pub mod identity;
+pub mod integrations;
 pub mod inventory;
 pub mod jobs;
 pub mod model;

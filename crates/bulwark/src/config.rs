@@ -24,6 +24,7 @@ struct FileConfig {
     worker_concurrency: Option<usize>,
     max_db_connections: Option<u32>,
     log_json: Option<bool>,
+    integration_tick_secs: Option<u64>,
 }
 
 /// The effective configuration.
@@ -40,6 +41,8 @@ pub struct Config {
     pub worker_concurrency: usize,
     pub max_db_connections: u32,
     pub log_json: bool,
+    /// How often each worker process looks for integration syncs that are due.
+    pub integration_tick_secs: u64,
 }
 
 impl Config {
@@ -75,6 +78,13 @@ impl Config {
             worker_concurrency: file.worker_concurrency.unwrap_or(2),
             max_db_connections: file.max_db_connections.unwrap_or(16),
             log_json: cli.log_json || file.log_json.unwrap_or(false),
+            integration_tick_secs: match std::env::var("BULWARK_INTEGRATION_TICK_SECS") {
+                Ok(v) => v
+                    .parse()
+                    .context("BULWARK_INTEGRATION_TICK_SECS must be a number of seconds")?,
+                Err(_) => file.integration_tick_secs.unwrap_or(30),
+            }
+            .max(1),
         };
         if let crate::cli::Command::Serve(s) = &cli.command {
             if let Some(l) = s.listen {

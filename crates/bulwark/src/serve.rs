@@ -9,7 +9,8 @@ use bulwark_api::{ApiConfig, AppState};
 use bulwark_core::Role;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::cloud::{CloudCollector, CloudSyncService};
-use bulwark_core::crypto::Sealer;
+use bulwark_core::crypto::{MasterKey, Sealer};
+use bulwark_core::integrations::{IntegrationService, SyncScheduler};
 use bulwark_core::jobs::{JobRegistry, Worker, WorkerConfig, register_diagnostics};
 use bulwark_core::ports::Store;
 use bulwark_core::resources::ResourceService;
@@ -30,11 +31,16 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<SqlStore> {
 }
 
 /// Every job kind this build can run.
-pub fn registry(store: Arc<dyn Store>, cloud: &Arc<CloudSyncService>) -> JobRegistry {
+pub fn registry(
+    store: Arc<dyn Store>,
+    cloud: &Arc<CloudSyncService>,
+    integrations: Arc<IntegrationService>,
+) -> JobRegistry {
     let mut r = JobRegistry::new();
     register_diagnostics(&mut r);
     bulwark_core::iac::register_jobs(&mut r, store);
     cloud.register(&mut r);
+    bulwark_core::integrations::register_jobs(&mut r, integrations);
     r
 }
 
@@ -43,6 +49,27 @@ fn cloud_sync(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncServic
     let resources = Arc::new(ResourceService::new(store.clone()).with_sealer(sealer));
     let collectors: Vec<Arc<dyn CloudCollector>> = vec![Arc::new(AwsCollector::new(8))];
     Arc::new(CloudSyncService::new(store, resources, collectors))
+}
+
+/// The integration service: secrets sealed under the master key, providers reached
+/// over HTTP.
+fn integrations(
+    store: Arc<dyn Store>,
+    master: &MasterKey,
+) -> anyhow::Result<Arc<IntegrationService>> {
+    let sealer = Arc::new(Sealer::new(master)?);
+    let directory = Arc::new(bulwark_directory::HttpDirectory::new().map_err(anyhow::Error::msg)?);
+    Ok(Arc::new(IntegrationService::new(store, sealer, directory)))
+}
+
+/// Queues due integration syncs until `stop` turns true.
+fn spawn_scheduler(
+    service: Arc<IntegrationService>,
+    cfg: &Config,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let period = Duration::from_secs(cfg.integration_tick_secs);
+    tokio::spawn(SyncScheduler::new(service).run(period, stop))
 }
 
 async fn shutdown_signal() {
@@ -110,7 +137,8 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         &master,
         cfg.session_ttl_sec,
     )?);
-    let registry = Arc::new(registry(store.clone(), &cloud));
+    let integrations = integrations(store.clone(), &master)?;
+    let registry = Arc::new(registry(store.clone(), &cloud, integrations.clone()));
     let api_cfg = ApiConfig {
         public_url: cfg.public_url(),
         allowed_redirect_origins: cfg.allowed_redirect_origins.clone(),
@@ -118,14 +146,17 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         request_timeout_secs: cfg.request_timeout_secs,
         ..ApiConfig::default()
     };
-    let app = bulwark_api::app(AppState::new(
-        store.clone(),
-        auth,
-        registry.clone(),
-        sealer,
-        cloud,
-        api_cfg,
-    ));
+    let app = bulwark_api::app(
+        AppState::new(
+            store.clone(),
+            auth,
+            registry.clone(),
+            sealer,
+            cloud,
+            api_cfg,
+        )
+        .with_integrations(integrations.clone()),
+    );
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = (!args.no_worker).then(|| {
@@ -138,6 +169,7 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
                 ..WorkerConfig::default()
             },
         );
+        spawn_scheduler(integrations, &cfg, stop_rx.clone());
         tokio::spawn(w.run(stop_rx))
     });
 
@@ -170,12 +202,14 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
 
 pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(open_store(&cfg).await?);
-    // Jobs open sealed secrets (cloud credentials): workers need the servers' master key.
-    let sealer = Arc::new(Sealer::new(&master_key(&cfg.master_key_path())?)?);
-    let cloud = cloud_sync(store.clone(), sealer);
+    // Jobs open sealed secrets (cloud and integration credentials): workers need the
+    // servers' master key.
+    let master = master_key(&cfg.master_key_path())?;
+    let cloud = cloud_sync(store.clone(), Arc::new(Sealer::new(&master)?));
+    let integrations = integrations(store.clone(), &master)?;
     let w = Worker::new(
         store.clone(),
-        Arc::new(registry(store, &cloud)),
+        Arc::new(registry(store, &cloud, integrations.clone())),
         WorkerConfig {
             id: worker_id(args.id),
             concurrency: args.concurrency.unwrap_or(cfg.worker_concurrency),
@@ -183,6 +217,7 @@ pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
         },
     );
     let (stop_tx, stop_rx) = watch::channel(false);
+    spawn_scheduler(integrations, &cfg, stop_rx.clone());
     let handle = tokio::spawn(w.run(stop_rx));
     tracing::info!("bulwark worker started");
     shutdown_signal().await;

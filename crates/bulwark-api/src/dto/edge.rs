@@ -9,4 +9,5 @@ pub mod client_configs;
 pub mod connectors;
 pub mod countries;
 pub mod devices;
+pub mod integrations;
 pub mod posture;

@@ -20,6 +20,8 @@ mod edge_families;
 mod iac_api;
 mod iac_cli;
 mod identity;
+mod idp_fakes;
+mod integrations;
 mod inventory;
 mod jobs;
 #[path = "../../../bulwark-cloud-aws/tests/support/moto.rs"]

@@ -6,6 +6,14 @@ use crate::support::Env;
 
 /// Operations this build implements, as `(METHOD, path, operationId)`.
 const IMPLEMENTED: &[(&str, &str, &str)] = &[
+    ("post", "/edge/v1/integrations", "AddIntegration"),
+    ("get", "/edge/v1/integrations", "QueryIntegrations"),
+    ("patch", "/edge/v1/integrations/{uuid}", "UpdateIntegration"),
+    (
+        "post",
+        "/edge/v1/integrations/validate",
+        "ValidateIntegration",
+    ),
     ("get", "/edge/v1/audit-events", "QueryAuditEvents"),
     ("get", "/edge/v1/audit-events/{uuid}", "GetAuditEvent"),
     ("get", "/edge/v1/token-login", "TokenLogin"),

@@ -11,6 +11,7 @@ mod ca;
 mod client_configs;
 mod connectors;
 mod countries;
+mod integrations;
 mod posture;
 mod temp_tokens;
 
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(ca::router())
         .merge(app_control::router())
         .merge(countries::router())
+        .merge(integrations::router())
 }
 
 /// `attributes_to_delete` may only name fields the update body could change: a
