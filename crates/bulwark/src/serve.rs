@@ -8,14 +8,17 @@ use anyhow::Context;
 use bulwark_api::{ApiConfig, AppState};
 use bulwark_core::Role;
 use bulwark_core::auth::Authenticator;
+use bulwark_core::crypto::Sealer;
 use bulwark_core::jobs::{JobRegistry, Worker, WorkerConfig, register_diagnostics};
 use bulwark_core::ports::Store;
+use bulwark_core::sso::SsoService;
 use bulwark_core::tokens::AccountService;
 use bulwark_store::SqlStore;
 use tokio::sync::watch;
 
 use crate::cli::{ServeArgs, WorkerArgs};
 use crate::config::{Config, master_key};
+use crate::oidc_http::ReqwestOidcHttp;
 
 /// Opens the configured store (migrating it).
 pub async fn open_store(cfg: &Config) -> anyhow::Result<SqlStore> {
@@ -97,19 +100,31 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         cfg.session_ttl_sec,
     )?);
     let registry = Arc::new(registry(store.clone()));
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .with_context(|| format!("binding {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
     let api_cfg = ApiConfig {
-        public_url: cfg.public_url(),
+        // Without a configured public URL, the address actually bound (port 0 resolved):
+        // SAML and OIDC callbacks are derived from it.
+        public_url: cfg
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
         allowed_redirect_origins: cfg.allowed_redirect_origins.clone(),
         body_limit: cfg.body_limit_bytes,
         request_timeout_secs: cfg.request_timeout_secs,
         ..ApiConfig::default()
     };
-    let app = bulwark_api::app(AppState::new(
+    let sso = Arc::new(SsoService::new(
         store.clone(),
-        auth,
-        registry.clone(),
-        api_cfg,
+        auth.clone(),
+        Arc::new(Sealer::new(&master)?),
+        Arc::new(ReqwestOidcHttp::new()?),
     ));
+    let app = bulwark_api::app(
+        AppState::new(store.clone(), auth, registry.clone(), api_cfg).with_sso(sso),
+    );
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = (!args.no_worker).then(|| {
@@ -125,10 +140,6 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(w.run(stop_rx))
     });
 
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .with_context(|| format!("binding {}", cfg.listen))?;
-    let addr = listener.local_addr()?;
     tracing::info!(%addr, worker = worker.is_some(), "bulwark listening on http://{addr}");
     axum::serve(
         listener,

@@ -19,6 +19,8 @@ mod iac_cli;
 mod identity;
 mod inventory;
 mod jobs;
+mod login_oidc;
+mod login_saml;
 mod openapi;
 mod processes;
 mod support;

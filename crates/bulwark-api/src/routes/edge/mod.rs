@@ -7,6 +7,7 @@ pub mod crud;
 pub mod families;
 pub mod groups;
 pub mod login;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(tokens::router())
         .merge(login::router())
+        .merge(sso::router())
         .merge(audit::router())
         .merge(apps::router())
         .merge(access::router())
