@@ -239,7 +239,7 @@ mod tests {
             ("https://idp.example", "https://idp.example/sso")
         );
         let sp = SpUrls::from_public_url("https://bulwark.example/");
-        let err = service_provider(&sp, md).unwrap_err().to_string();
+        let err = service_provider(&sp, md).err().unwrap().to_string();
         assert!(err.contains("signing certificate"), "{err}");
         assert!(parse_metadata("<not-xml").is_err());
     }
