@@ -107,3 +107,102 @@ impl SsoRepo for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bulwark_core::model::Account;
+    use bulwark_core::ports::AccountRepo;
+    use bulwark_core::{Status, clock};
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn pending_logins_are_taken_once_and_used_ids_refused_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(&crate::sqlite_url(dir.path()), 2)
+            .await
+            .unwrap();
+        let now = clock::now_sec();
+        let mut ids = Vec::new();
+        for name in ["a", "b"] {
+            let acc = Account {
+                id: Uuid::new_v4(),
+                name: name.into(),
+                status: Status::Active,
+                onboarding: json!({}),
+                create_time: 0,
+                update_time: 0,
+            };
+            store.create_account(&acc).await.unwrap();
+            ids.push(acc.id);
+        }
+        let pending = |id: &str, exp: i64| PendingLogin {
+            id: id.into(),
+            account_id: ids[0],
+            protocol: "saml".into(),
+            data: json!({"request_id": "r1"}),
+            expire_time_sec: exp,
+        };
+        store
+            .insert_sso_pending(&pending("p1", now + 60))
+            .await
+            .unwrap();
+        store
+            .insert_sso_pending(&pending("old", now - 1))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take_sso_pending("p1", now).await.unwrap(),
+            Some(pending("p1", now + 60))
+        );
+        assert_eq!(store.take_sso_pending("p1", now).await.unwrap(), None);
+        assert_eq!(store.take_sso_pending("old", now).await.unwrap(), None);
+
+        assert!(
+            store
+                .mark_sso_used(ids[0], "A1", now + 60, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .mark_sso_used(ids[0], "A1", now + 60, now)
+                .await
+                .unwrap()
+        );
+        // Ids are per account, and forgotten once expired.
+        assert!(
+            store
+                .mark_sso_used(ids[1], "A1", now + 60, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .mark_sso_used(ids[0], "A2", now - 5, now - 10)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .mark_sso_used(ids[0], "A2", now + 60, now)
+                .await
+                .unwrap()
+        );
+
+        store
+            .put_sso_config(ids[0], &json!({"idp_metadata": "x"}), 1)
+            .await
+            .unwrap();
+        store
+            .put_sso_config(ids[0], &json!({"idp_metadata": "y"}), 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.sso_config(ids[0]).await.unwrap(),
+            Some(json!({"idp_metadata": "y"}))
+        );
+        assert_eq!(store.sso_config(ids[1]).await.unwrap(), None);
+    }
+}
