@@ -22,6 +22,10 @@ need_pkgs=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [[ -n "$pg_bin" && -x "$pg_bin/initdb" ]] || need_pkgs+=(postgresql)
 command -v runuser >/dev/null || need_pkgs+=(util-linux)
+# SAML: samael binds libxmlsec1/libxml2 through bindgen (libclang); pysaml2 signs with xmlsec1.
+for p in libxmlsec1-dev libxml2-dev libclang-dev pkg-config xmlsec1; do
+  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
+done
 if ((${#need_pkgs[@]})); then
   log "installing ${need_pkgs[*]}"
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
@@ -38,6 +42,17 @@ if ! python3 -c 'import moto.server, boto3' >/dev/null 2>&1; then
 fi
 # With the emulator installed, a skipped AWS test is a failure.
 export BULWARK_REQUIRE_MOTO=1
+
+# --- identity providers for the login tests ------------------------------------------
+# A real SAML IdP (pysaml2) and OIDC provider (oidc-provider-mock) from PyPI, in a venv
+# the tests find through BULWARK_TEST_PYTHON.
+PYIDP="${BULWARK_TEST_PYIDP:-$HOME/.cache/bulwark-pyidp}"
+if ! "$PYIDP/bin/python" -c 'import saml2, oidc_provider_mock' 2>/dev/null; then
+  log "installing pysaml2 and oidc-provider-mock into $PYIDP"
+  python3 -m venv "$PYIDP"
+  "$PYIDP/bin/pip" install -q 'pysaml2==7.5.5' 'oidc-provider-mock==0.3.4'
+fi
+export BULWARK_TEST_PYTHON="$PYIDP/bin/python"
 
 # --- PostgreSQL on 127.0.0.1 --------------------------------------------------------
 PG_PORT="${BULWARK_TEST_PG_PORT:-54329}"

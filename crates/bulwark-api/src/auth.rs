@@ -78,6 +78,9 @@ fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/healthz" | "/metrics" | "/openapi.json" | "/edge/v1/login"
+    ) || matches!(
+        path,
+        "/edge/v1/login/saml/acs" | "/edge/v1/login/oidc/callback"
     ) || path == "/docs"
         || path.starts_with("/docs/")
 }

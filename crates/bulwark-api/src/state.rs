@@ -14,6 +14,7 @@ use bulwark_core::inventory::InventoryService;
 use bulwark_core::jobs::{JobRegistry, JobService};
 use bulwark_core::ports::Store;
 use bulwark_core::resources::ResourceService;
+use bulwark_core::sso::SsoService;
 use bulwark_core::tokens::TokenService;
 
 /// Settings of the HTTP layer.
@@ -59,6 +60,8 @@ pub struct AppState {
     /// 3rd-party integrations; set with [`AppState::with_integrations`].
     pub integrations: Option<Arc<IntegrationService>>,
     pub config: Arc<ApiConfig>,
+    /// SAML/OIDC login; set with [`AppState::with_sso`] (it needs the sealing key).
+    pub sso: Option<Arc<SsoService>>,
     /// `(METHOD, route template)` → OpenAPI operation id, for audit events.
     pub(crate) ops: Arc<HashMap<(String, String), String>>,
 }
@@ -86,8 +89,15 @@ impl AppState {
             store,
             auth,
             config: Arc::new(config),
+            sso: None,
             ops: Arc::new(HashMap::new()),
         }
+    }
+
+    /// Enables single sign-on.
+    pub fn with_sso(mut self, sso: Arc<SsoService>) -> Self {
+        self.sso = Some(sso);
+        self
     }
 }
 

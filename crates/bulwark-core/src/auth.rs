@@ -83,6 +83,20 @@ impl Principal {
     }
 }
 
+/// What a login knows about the session it opens.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub account_id: Uuid,
+    pub user_uuid: String,
+    pub token_uuid: Option<Uuid>,
+    pub role: Role,
+    pub login_type: LoginType,
+    pub client_ip: String,
+    pub view_pii_log_only: bool,
+    /// Latest expiry (epoch seconds) besides the configured session lifetime.
+    pub not_after: Option<i64>,
+}
+
 /// JWT claims. Short names keep the header small; `sid` is what is checked.
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -306,25 +320,45 @@ impl Authenticator {
                 "the API token does not belong to account `{account}`"
             )));
         }
-        let now_ms = clock::now_ms();
-        let mut expire_time_sec = now_ms / 1000 + self.session_ttl_sec;
         // A session never outlives the temporary token it was opened with.
+        let mut not_after = None;
         if let Some(tid) = caller.token_uuid
             && let Some(t) = self.store.get_token(caller.account_id, tid).await?
             && t.expire_time_sec > 0
         {
-            expire_time_sec = expire_time_sec.min(t.expire_time_sec);
+            not_after = Some(t.expire_time_sec);
         }
-        let session = Session {
-            uuid: Uuid::new_v4(),
+        self.open_session(NewSession {
             account_id: caller.account_id,
             user_uuid: caller.user_uuid.clone(),
             token_uuid: caller.token_uuid,
             role: caller.role,
             login_type: LoginType::Token,
             client_ip: client_ip.to_string(),
-            status: Status::Active,
             view_pii_log_only: caller.view_pii_log_only,
+            not_after,
+        })
+        .await
+    }
+
+    /// Stores a session and signs its JWT: the one way every login (token, SAML, OIDC)
+    /// ends.
+    pub async fn open_session(&self, new: NewSession) -> Result<(Session, String)> {
+        let now_ms = clock::now_ms();
+        let mut expire_time_sec = now_ms / 1000 + self.session_ttl_sec;
+        if let Some(limit) = new.not_after {
+            expire_time_sec = expire_time_sec.min(limit);
+        }
+        let session = Session {
+            uuid: Uuid::new_v4(),
+            account_id: new.account_id,
+            user_uuid: new.user_uuid,
+            token_uuid: new.token_uuid,
+            role: new.role,
+            login_type: new.login_type,
+            client_ip: new.client_ip,
+            status: Status::Active,
+            view_pii_log_only: new.view_pii_log_only,
             create_time: now_ms,
             ttl_sec: (expire_time_sec - now_ms / 1000).max(0),
             expire_time_sec,

@@ -25,6 +25,7 @@ pub mod model;
 pub mod ports;
 pub mod resources;
 pub mod role;
+pub mod sso;
 pub mod status;
 pub mod tokens;
 

@@ -214,6 +214,35 @@ pub trait HealthRepo: Send + Sync {
     async fn ping(&self) -> Result<()>;
 }
 
+/// Single sign-on state: IdP settings, pending logins and used assertion ids.
+#[async_trait]
+pub trait SsoRepo: Send + Sync {
+    /// The account's SSO settings document, if any.
+    async fn sso_config(&self, account_id: Uuid) -> Result<Option<serde_json::Value>>;
+    async fn put_sso_config(
+        &self,
+        account_id: Uuid,
+        config: &serde_json::Value,
+        now: i64,
+    ) -> Result<()>;
+    async fn insert_sso_pending(&self, pending: &crate::sso::PendingLogin) -> Result<()>;
+    /// Deletes and returns the pending login `id` (atomic: only one caller gets it);
+    /// expired ones are never returned. Unscoped: the id is how the account is found.
+    async fn take_sso_pending(
+        &self,
+        id: &str,
+        now_sec: i64,
+    ) -> Result<Option<crate::sso::PendingLogin>>;
+    /// Records `used_id` as consumed until `expire_time_sec`; false when it already was.
+    async fn mark_sso_used(
+        &self,
+        account_id: Uuid,
+        used_id: &str,
+        expire_time_sec: i64,
+        now_sec: i64,
+    ) -> Result<bool>;
+}
+
 /// Everything storage offers, as one object the services can share.
 pub trait Store:
     HealthRepo
@@ -225,6 +254,7 @@ pub trait Store:
     + SessionRepo
     + AuditRepo
     + JobRepo
+    + SsoRepo
     + 'static
 {
     /// The SQL engine behind this store.

@@ -17,6 +17,7 @@ mod jobs;
 mod objects;
 mod rows;
 mod sessions;
+mod sso;
 mod tokens;
 
 use std::path::Path;

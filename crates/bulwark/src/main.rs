@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod iac;
 mod iac_submit;
+mod oidc_http;
 mod serve;
 
 use clap::Parser;

@@ -14,6 +14,7 @@ use bulwark_core::integrations::{IntegrationService, SyncScheduler};
 use bulwark_core::jobs::{JobRegistry, Worker, WorkerConfig, register_diagnostics};
 use bulwark_core::ports::Store;
 use bulwark_core::resources::ResourceService;
+use bulwark_core::sso::SsoService;
 use bulwark_core::tokens::AccountService;
 use bulwark_store::SqlStore;
 use tokio::sync::watch;
@@ -21,6 +22,7 @@ use tokio::sync::watch;
 use crate::aws::AwsCollector;
 use crate::cli::{ServeArgs, WorkerArgs};
 use crate::config::{Config, master_key};
+use crate::oidc_http::ReqwestOidcHttp;
 
 /// Opens the configured store (migrating it).
 pub async fn open_store(cfg: &Config) -> anyhow::Result<SqlStore> {
@@ -139,13 +141,28 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     )?);
     let integrations = integrations(store.clone(), &master)?;
     let registry = Arc::new(registry(store.clone(), &cloud, integrations.clone()));
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .with_context(|| format!("binding {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
     let api_cfg = ApiConfig {
-        public_url: cfg.public_url(),
+        // Without a configured public URL, the address actually bound (port 0 resolved):
+        // SAML and OIDC callbacks are derived from it.
+        public_url: cfg
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
         allowed_redirect_origins: cfg.allowed_redirect_origins.clone(),
         body_limit: cfg.body_limit_bytes,
         request_timeout_secs: cfg.request_timeout_secs,
         ..ApiConfig::default()
     };
+    let sso = Arc::new(SsoService::new(
+        store.clone(),
+        auth.clone(),
+        sealer.clone(),
+        Arc::new(ReqwestOidcHttp::new()?),
+    ));
     let app = bulwark_api::app(
         AppState::new(
             store.clone(),
@@ -155,7 +172,8 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
             cloud,
             api_cfg,
         )
-        .with_integrations(integrations.clone()),
+        .with_integrations(integrations.clone())
+        .with_sso(sso),
     );
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -173,10 +191,6 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(w.run(stop_rx))
     });
 
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .with_context(|| format!("binding {}", cfg.listen))?;
-    let addr = listener.local_addr()?;
     tracing::info!(%addr, worker = worker.is_some(), "bulwark listening on http://{addr}");
     axum::serve(
         listener,

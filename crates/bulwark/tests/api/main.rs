@@ -24,6 +24,8 @@ mod idp_fakes;
 mod integrations;
 mod inventory;
 mod jobs;
+mod login_oidc;
+mod login_saml;
 #[path = "../../../bulwark-cloud-aws/tests/support/moto.rs"]
 mod moto;
 mod openapi;

@@ -85,17 +85,31 @@ async fn token_login(
     }
     let ip = client_ip(req.extensions());
     let (session, jwt) = st.auth.token_login(&p, &q.account, &ip).await?;
-    let Some(target) = q.redirect else {
-        return Ok(Json(SessionDto::new(&session, &p.account_name, jwt)).into_response());
+    session_response(
+        &st.config,
+        SessionDto::new(&session, &p.account_name, jwt),
+        q.redirect,
+    )
+}
+
+/// How every login ends: the session as JSON, or, with a (validated) `redirect`, a 302
+/// there with the JWT as an HttpOnly cookie.
+pub(crate) fn session_response(
+    cfg: &ApiConfig,
+    dto: SessionDto,
+    redirect: Option<String>,
+) -> Result<Response, ApiError> {
+    let Some(target) = redirect else {
+        return Ok(Json(dto).into_response());
     };
-    let secure = if st.config.public_url.starts_with("https://") {
+    let secure = if cfg.public_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
     let cookie = format!(
-        "bulwark_session={jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        session.ttl_sec
+        "bulwark_session={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        dto.token, dto.ttl_sec
     );
     let mut resp = StatusCode::FOUND.into_response();
     let headers = resp.headers_mut();

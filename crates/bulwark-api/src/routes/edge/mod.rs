@@ -9,6 +9,7 @@ pub mod devices;
 pub mod families;
 pub mod groups;
 pub mod login;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(tokens::router())
         .merge(login::router())
+        .merge(sso::router())
         .merge(audit::router())
         .merge(apps::router())
         .merge(access::router())
