@@ -9,6 +9,7 @@
 //! Architecture invariant: all SQL of the project lives in this crate.
 
 mod accounts;
+mod asset_bulk;
 mod assets;
 mod audit;
 mod error;
