@@ -20,7 +20,7 @@ use crate::error::db;
 use crate::rows::{int, placeholders, text};
 
 /// The document search sees: the asset's own fields with the envelope beside them.
-fn search_doc(a: &Asset) -> serde_json::Value {
+pub(crate) fn search_doc(a: &Asset) -> serde_json::Value {
     let mut doc = match &a.data {
         serde_json::Value::Object(m) => m.clone(),
         _ => serde_json::Map::new(),
@@ -214,12 +214,17 @@ impl AssetRepo for SqlStore {
         }
         where_sql.push_str(&term_sql);
         let doc_text = match self.backend {
-            Backend::Postgres => "CAST(assets.doc AS TEXT)",
-            Backend::Sqlite => "assets.doc",
+            Backend::Postgres => "CAST(hit.doc AS TEXT)",
+            Backend::Sqlite => "hit.doc",
         };
+        // The page's ids first, then their documents: rows skipped by a deep OFFSET are
+        // then read from the `assets_order` index alone, never converted or decoded
+        // (PostgreSQL otherwise casts every skipped row's document to text).
         let page_sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {doc_text} AS doc FROM assets WHERE {where_sql} \
-             ORDER BY assets.search_key, assets.resource_id LIMIT ${n} OFFSET ${}",
+            "SELECT {doc_text} AS doc FROM (SELECT assets.id AS id, assets.search_key AS sk, \
+             assets.resource_id AS rid FROM assets WHERE {where_sql} \
+             ORDER BY assets.search_key, assets.resource_id LIMIT ${n} OFFSET ${}) AS page \
+             JOIN assets AS hit ON hit.id = page.id ORDER BY page.sk, page.rid",
             n + 1
         ));
         let count_sql = sqlx::AssertSqlSafe(format!(
