@@ -209,14 +209,9 @@ impl CloudSyncService {
         let collected = match collector.collect(&req).await {
             Ok(c) => c,
             Err(failure) => {
-                let message = failure.to_string();
-                self.record(account, env, |d| {
-                    d.insert("lastSyncStatus".into(), json!("FAILED"));
-                    d.insert("lastSyncError".into(), json!(message));
-                    d.insert("lastSyncAttemptTime".into(), json!(started));
-                })
-                .await
-                .map_err(internal)?;
+                self.record_failure(account, env, started, &failure.to_string())
+                    .await
+                    .map_err(internal)?;
                 return Err(match failure {
                     CollectFailure::Rejected(m) => JobError::Permanent(m),
                     CollectFailure::Unavailable(m) => JobError::Retryable(m),
@@ -229,13 +224,9 @@ impl CloudSyncService {
                 "the credentials reach account {}, but the environment is registered for {}",
                 collected.cloud_account, req.cloud_account
             );
-            self.record(account, env, |d| {
-                d.insert("lastSyncStatus".into(), json!("FAILED"));
-                d.insert("lastSyncError".into(), json!(message));
-                d.insert("lastSyncAttemptTime".into(), json!(started));
-            })
-            .await
-            .map_err(internal)?;
+            self.record_failure(account, env, started, &message)
+                .await
+                .map_err(internal)?;
             return Err(JobError::Permanent(message));
         }
         let now = clock::now_ms();
@@ -286,6 +277,21 @@ impl CloudSyncService {
             "missing": counts.missing,
             "errors": collected.errors.len(),
         }))
+    }
+
+    async fn record_failure(
+        &self,
+        account: Uuid,
+        env: Uuid,
+        started: i64,
+        message: &str,
+    ) -> Result<()> {
+        self.record(account, env, |d| {
+            d.insert("lastSyncStatus".into(), json!("FAILED"));
+            d.insert("lastSyncError".into(), json!(message));
+            d.insert("lastSyncAttemptTime".into(), json!(started));
+        })
+        .await
     }
 
     /// Applies `edit` to the stored environment, retrying on a concurrent edit.

@@ -315,16 +315,7 @@ impl IacService {
                 "status": Status::Active.code(),
             });
             let Value::Object(doc) = doc else { continue };
-            let obj = StoredObject {
-                uuid,
-                status: Status::Active,
-                data_source: 0,
-                tags: Vec::new(),
-                unique_key: None,
-                create_time: now,
-                update_time: now,
-                doc,
-            };
+            let obj = StoredObject::internal(uuid, now, doc);
             self.store
                 .insert_object(scan.account_id, ALERTS.kind, &obj)
                 .await?;

@@ -130,8 +130,10 @@ fn convert(a: bulwark_cloud_aws::Asset) -> Asset {
 /// regions, so those are identified by their ARN.
 fn identity(key: &str, region: &str, natural: String, arn: Option<String>) -> String {
     let generated = natural.split_once('-').is_some_and(|(p, rest)| {
-        !p.is_empty()
+        // `i-0abc…`, `vol-…`, `sg-…`: a short prefix and 8 or 17 hex digits.
+        (1..=6).contains(&p.len())
             && p.chars().all(|c| c.is_ascii_lowercase())
+            && rest.len() >= 8
             && rest.chars().all(|c| c.is_ascii_hexdigit())
     });
     if region == GLOBAL_REGION || key == keys::AWS_S3 || generated {
@@ -192,8 +194,8 @@ mod tests {
     #[test]
     fn identities_are_unique_across_regions() {
         assert_eq!(
-            identity(keys::AWS_HOST, "us-east-1", "i-0abc12".into(), None),
-            "i-0abc12"
+            identity(keys::AWS_HOST, "us-east-1", "i-0abc1234".into(), None),
+            "i-0abc1234"
         );
         assert_eq!(
             identity(

@@ -350,16 +350,7 @@ impl IntegrationService {
         doc.insert("last_queued_time".into(), json!(now));
         match existing {
             None => {
-                let obj = StoredObject {
-                    uuid,
-                    status: Status::Active,
-                    data_source: 0,
-                    tags: Vec::new(),
-                    unique_key: None,
-                    create_time: now,
-                    update_time: now,
-                    doc,
-                };
+                let obj = StoredObject::internal(uuid, now, doc);
                 match self
                     .store
                     .insert_object(account_id, SCHEDULE_KIND, &obj)

@@ -17,6 +17,23 @@ pub struct StoredObject {
     pub doc: Map<String, Value>,
 }
 
+impl StoredObject {
+    /// A server-internal object (an alert, a schedule): active, untagged, without a
+    /// data source or unique key, created now.
+    pub fn internal(uuid: Uuid, now: i64, doc: Map<String, Value>) -> Self {
+        Self {
+            uuid,
+            status: Status::Active,
+            data_source: 0,
+            tags: Vec::new(),
+            unique_key: None,
+            create_time: now,
+            update_time: now,
+            doc,
+        }
+    }
+}
+
 /// Filters of the shared "Query" shape.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectFilter {
