@@ -74,6 +74,20 @@ start_postgres
 trap 'pg_as "$pg_bin/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true' EXIT
 
 # --- the suite, twice ------------------------------------------------------------------
+# Cargo names a workspace crate's artifacts by its path inside the workspace, so a target
+# dir shared by two checkouts can run one checkout's test binaries in the other, with the
+# first one's CARGO_MANIFEST_DIR baked in. Rebuild our own crates when the checkout changes.
+marker="$CARGO_TARGET_DIR/.bulwark-checkout"
+if [[ -f "$marker" && "$(cat "$marker")" != "$PWD" ]]; then
+  log "target dir last used by $(cat "$marker"): rebuilding the workspace's own crates"
+  members=$(cargo metadata --no-deps --format-version 1 --locked |
+    python3 -c 'import json, sys; print(" ".join("-p " + p["name"] for p in json.load(sys.stdin)["packages"]))')
+  # shellcheck disable=SC2086 # one word per flag
+  cargo clean $members
+fi
+mkdir -p "$CARGO_TARGET_DIR"
+echo "$PWD" > "$marker"
+
 log "building (target dir $CARGO_TARGET_DIR)"
 cargo build --workspace --all-targets --locked
 
