@@ -81,13 +81,16 @@ pub(crate) fn detect(v: &Value) -> Option<Scanner> {
     None
 }
 
-/// The reports of a snapshot (JSON pointer, scanner, report), or `None`
-/// when the snapshot holds no report and is an inventory snapshot.
+/// One report of a snapshot: its JSON pointer, scanner and JSON.
+pub(crate) type Report<'a> = (String, Scanner, &'a Value);
+
+/// The reports of a snapshot, or `None` when the snapshot holds no report
+/// and is an inventory snapshot.
 pub(crate) fn reports<'a>(
     hint: Option<&ScanHint>,
     snapshot: &'a Value,
     limits: &Limits,
-) -> Result<Option<Vec<(String, Scanner, &'a Value)>>, IngestError> {
+) -> Result<Option<Vec<Report<'a>>>, IngestError> {
     let documents: Vec<(String, &Value)> = match snapshot {
         Value::Array(elements) => elements
             .iter()
@@ -281,9 +284,12 @@ fn trivy(v: &Value) -> Result<(Image, Vec<Finding>), String> {
             return Err(format!("`Results[{r}]` must be an object"));
         }
         // Count only: a secret finding's `Match` and `Code` are the secret.
-        image.secrets += array(result, &["Secrets"], "Secrets")?.len();
-        image.misconfigurations +=
-            array(result, &["Misconfigurations"], "Misconfigurations")?.len();
+        image.secrets = image
+            .secrets
+            .saturating_add(array(result, &["Secrets"], "Secrets")?.len());
+        image.misconfigurations = image
+            .misconfigurations
+            .saturating_add(array(result, &["Misconfigurations"], "Misconfigurations")?.len());
         let package_type = owned(str_at(result, &["Type"]));
         let vulnerabilities = array(
             result,
