@@ -176,14 +176,24 @@ impl InventoryService {
         let mut normalized = bulwark_inventory::normalize(provider, kind_hint, snapshot)
             .map_err(|e| DomainError::invalid(format!("invalid snapshot: {e}")))?;
         normalized.fill_missing_account(&cloud_account);
+        let now = clock::now_ms();
+        // A scan report covers only the images it names, so it marks no other image missing.
         let mut keys: Vec<String> = normalized
             .assets
             .iter()
             .map(|a| a.search_key.clone())
+            .filter(|k| k != bulwark_inventory::IMAGE_SCAN_KEY)
             .collect();
         keys.sort();
         keys.dedup();
-        let now = clock::now_ms();
+        for asset in &mut normalized.assets {
+            if asset.search_key == bulwark_inventory::IMAGE_SCAN_KEY
+                && let Some(data) = asset.data.as_object_mut()
+                && data.get("scanTime").is_none_or(Value::is_null)
+            {
+                data.insert("scanTime".into(), json!(iso(now)));
+            }
+        }
         let counts = self
             .store
             .sync_assets(caller.account_id, env, &keys, &normalized.assets, now)

@@ -58,4 +58,13 @@ pub enum IngestError {
         /// The provider the snapshot was ingested for.
         provider: crate::Provider,
     },
+    /// An image scan report (Trivy, Grype) that cannot be read; a report
+    /// describes one image, so it is taken whole or not at all.
+    #[error("invalid image scan report{}: {message}", if item.is_empty() { String::new() } else { format!(" at {item}") })]
+    ScanReport {
+        /// JSON pointer of the report in the snapshot; empty for the whole.
+        item: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }

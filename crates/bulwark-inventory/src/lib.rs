@@ -54,6 +54,12 @@
 //! - Kubernetes: `apiVersion` + `kind` + `metadata`;
 //! - Docker: `docker inspect`, `docker ps`/`docker images --format json`.
 //!
+//! Image scan reports (`trivy image -f json`, `grype <image> -o json`) are
+//! whole documents: a snapshot that is one report or an array of reports
+//! becomes one `IMAGE_SCAN_DETAILS` asset per image (severity counts and up
+//! to [`MAX_FINDINGS`] findings), for any provider; a damaged report is an
+//! error, and Trivy secret findings are only counted.
+//!
 //! Items of one snapshot enrich each other: NICs and public IPs complete
 //! Azure VMs, firewall rules and disks complete GCP instances, services and
 //! ReplicaSets complete pods. Items that cannot be mapped become
@@ -81,6 +87,7 @@ pub mod keys;
 mod kubernetes;
 mod model;
 mod normalize;
+mod scan;
 pub mod serve;
 pub mod shapes;
 mod snapshot;
@@ -89,4 +96,5 @@ pub use error::IngestError;
 pub use keys::{Coverage, SEARCH_KEYS, SearchKeyInfo, search_key_info};
 pub use model::{Asset, IgnoredKind, Normalized, Provider, Tag, UnknownProvider, Warning};
 pub use normalize::{normalize, normalize_with_limits};
+pub use scan::{IMAGE_SCAN_KEY, MAX_FINDINGS};
 pub use snapshot::{Limits, parse_snapshot};

@@ -12,7 +12,7 @@ use crate::error::IngestError;
 use crate::json::{approx_size, richness, shorten};
 use crate::model::{Asset, IgnoredKind, Normalized, Provider, Warning};
 use crate::snapshot::{Item, Limits, check_shape, collect_items};
-use crate::{azure, docker, gcp, kubernetes};
+use crate::{azure, docker, gcp, kubernetes, scan};
 
 /// Normalises one inventory snapshot with the default [`Limits`].
 ///
@@ -40,6 +40,18 @@ pub fn normalize_with_limits(
     limits: &Limits,
 ) -> Result<Normalized, IngestError> {
     check_shape(snapshot, limits)?;
+    let scan_hint = kind_hint.and_then(scan::resolve_hint);
+    if let Some(reports) = scan::reports(scan_hint.as_ref(), snapshot, limits)? {
+        let mut out = Out::new(*limits);
+        for (path, scanner, report) in reports {
+            if out.is_full() {
+                out.unmapped_items = out.unmapped_items.saturating_add(1);
+                continue;
+            }
+            out.push(scan::map(provider, &path, scanner, report)?);
+        }
+        return Ok(out.finish());
+    }
     let hint = kind_hint
         .map(|hint| detect::resolve_hint(provider, hint))
         .transpose()?;

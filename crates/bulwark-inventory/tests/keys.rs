@@ -36,6 +36,7 @@ fn all_fixtures() -> Vec<Normalized> {
         everything("kubernetes", Provider::Kubernetes),
         everything("kubernetes", Provider::Aws),
         everything("docker", Provider::Docker),
+        everything("scans", Provider::Docker),
     ]
 }
 
@@ -72,9 +73,9 @@ fn table_matches_the_seed_list() {
 #[test]
 fn coverage_counts() {
     let count = |c: Coverage| SEARCH_KEYS.iter().filter(|k| k.coverage == c).count();
-    assert_eq!(count(Coverage::Snapshot), 61);
+    assert_eq!(count(Coverage::Snapshot), 62);
     assert_eq!(count(Coverage::AwsCollector), 23);
-    assert_eq!(count(Coverage::Elsewhere), 2);
+    assert_eq!(count(Coverage::Elsewhere), 1);
     for info in SEARCH_KEYS.iter() {
         let snapshot_family = ["AZURE_", "GCP_", "NATIVE_"]
             .iter()

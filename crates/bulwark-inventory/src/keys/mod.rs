@@ -16,7 +16,7 @@ pub enum Coverage {
     /// Only the live AWS collector can fill it (AWS API data has no
     /// snapshot format here).
     AwsCollector,
-    /// Not inventory: alerts and image scan results live elsewhere.
+    /// Not inventory: alerts live elsewhere.
     Elsewhere,
 }
 
@@ -43,6 +43,8 @@ impl SearchKeyInfo {
     pub fn asset_providers(&self) -> &'static [Provider] {
         match (self.key, self.provider) {
             ("NATIVE_CONTAINER", _) => &[Provider::Kubernetes, Provider::Docker],
+            // Images are scanned wherever they run.
+            ("IMAGE_SCAN_DETAILS", _) => &Provider::ALL,
             ("IMAGE_REGISTRY", _) => &[Provider::Aws, Provider::Azure, Provider::Docker],
             (_, "AWS") => &[Provider::Aws],
             (_, "Azure") => &[Provider::Azure],

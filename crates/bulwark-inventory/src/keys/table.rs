@@ -681,9 +681,9 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         key: "IMAGE_SCAN_DETAILS",
         provider: "Container Image",
         returned_data: "Scanned Images",
-        resource: "one image scan result",
-        sources: "image scanning engine (not inventory)",
-        coverage: Coverage::Elsewhere,
+        resource: "one scanned image (its latest scan)",
+        sources: "`trivy image -f json`, `grype <image> -o json` reports, for any environment",
+        coverage: Coverage::Snapshot,
     },
     SearchKeyInfo {
         key: "IMAGE_REGISTRY",

@@ -21,6 +21,7 @@ mod iac_api;
 mod iac_cli;
 mod identity;
 mod idp_fakes;
+mod image_scans;
 mod integrations;
 mod inventory;
 mod jobs;

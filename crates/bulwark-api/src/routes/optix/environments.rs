@@ -131,7 +131,7 @@ async fn update_environment(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IngestParams {
-    /// What the snapshot holds when its JSON does not say (e.g. `vm`, `pods`); usually unnecessary.
+    /// What the snapshot holds when its JSON does not say (e.g. `vm`, `pods`, `trivy`, `grype`); usually unnecessary.
     kind: Option<String>,
 }
 
@@ -139,7 +139,9 @@ pub struct IngestParams {
 ///
 /// The body is the provider's own JSON, e.g. `az vm list -d`, `gcloud compute instances
 /// list --format=json`, `kubectl get pods -o json`, `docker inspect`. Assets are upserted;
-/// assets of the same kinds no longer present are marked missing.
+/// assets of the same kinds no longer present are marked missing. Image scan reports
+/// (`trivy image -f json`, `grype <image> -o json`) become `IMAGE_SCAN_DETAILS` assets and
+/// mark nothing missing.
 #[utoipa::path(post, path = "/bulwark/v1/environments/{uuid}/ingest", operation_id = "IngestSnapshot", tag = "inventory",
     params(("uuid" = String, Path, description = "The environment uuid"), IngestParams),
     request_body(content = Object, content_type = "application/json"),
