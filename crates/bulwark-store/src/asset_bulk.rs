@@ -8,7 +8,7 @@ use bulwark_inventory::Asset;
 use uuid::Uuid;
 
 use crate::SqlStore;
-use crate::assets::search_doc;
+use crate::assets::bind_asset_row;
 use crate::error::db;
 
 /// Rows per statement: at 12 parameters an asset, under SQLite's 32766 variables.
@@ -71,19 +71,7 @@ impl SqlStore {
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (a, id) in chunk.iter().zip(&ids) {
-                q = q
-                    .bind(id.clone())
-                    .bind(account.clone())
-                    .bind(env.clone())
-                    .bind(a.search_key.clone())
-                    .bind(a.provider.as_str())
-                    .bind(a.account_id.clone())
-                    .bind(a.region.clone().unwrap_or_default())
-                    .bind(a.resource_id.clone())
-                    .bind(a.name.clone())
-                    .bind(a.is_public.map(i64::from))
-                    .bind(search_doc(a).to_string())
-                    .bind(now);
+                q = bind_asset_row(q, id.clone(), account.clone(), env.clone(), a, now);
             }
             q.execute(&mut *tx).await.map_err(db)?;
             let tags: Vec<(&String, &bulwark_inventory::Tag)> = chunk

@@ -82,6 +82,31 @@ enum Bind {
     Float(f64),
 }
 
+/// Binds one asset's columns in `assets` column order (id, account, environment, search
+/// key, provider, cloud account, region, resource id, name, public flag, document, seen
+/// time): the shared tail of the upsert and the bulk load.
+pub(crate) fn bind_asset_row<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    id: String,
+    account: String,
+    env: String,
+    a: &Asset,
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(id)
+        .bind(account)
+        .bind(env)
+        .bind(a.search_key.clone())
+        .bind(a.provider.as_str())
+        .bind(a.account_id.clone())
+        .bind(a.region.clone().unwrap_or_default())
+        .bind(a.resource_id.clone())
+        .bind(a.name.clone())
+        .bind(a.is_public.map(i64::from))
+        .bind(search_doc(a).to_string())
+        .bind(now)
+}
+
 #[async_trait]
 impl AssetRepo for SqlStore {
     async fn sync_assets(
@@ -112,22 +137,18 @@ impl AssetRepo for SqlStore {
             if !seen.insert((a.search_key.as_str(), a.resource_id.as_str())) {
                 continue;
             }
-            let row = sqlx::query(sqlx::AssertSqlSafe(upsert.clone()))
-                .bind(Uuid::new_v4().to_string())
-                .bind(account_id.to_string())
-                .bind(env.to_string())
-                .bind(a.search_key.clone())
-                .bind(a.provider.as_str())
-                .bind(a.account_id.clone())
-                .bind(a.region.clone().unwrap_or_default())
-                .bind(a.resource_id.clone())
-                .bind(a.name.clone())
-                .bind(a.is_public.map(i64::from))
-                .bind(search_doc(a).to_string())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
+            let q = sqlx::query(sqlx::AssertSqlSafe(upsert.clone()));
+            let row = bind_asset_row(
+                q,
+                Uuid::new_v4().to_string(),
+                account_id.to_string(),
+                env.to_string(),
+                a,
+                now,
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
             let id = text(&row, "id")?;
             if int(&row, "first_seen")? == now {
                 counts.added += 1;
