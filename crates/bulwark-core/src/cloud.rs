@@ -8,17 +8,17 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use bulwark_inventory::{Asset, Provider};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::clock;
-use crate::inventory::{ENVIRONMENTS, PROVIDER_NOT_SUPPORTED};
+use crate::inventory::{ENVIRONMENTS, live_environment, provider_of, record_on_environment};
 use crate::jobs::{JobContext, JobError, JobHandler, JobRegistry};
 use crate::model::{Job, NewJob};
 use crate::ports::Store;
 use crate::resources::ResourceService;
-use crate::{DomainError, Result, Status};
+use crate::{DomainError, Result};
 
 /// The job kind.
 pub const CLOUD_SYNC: &str = "cloud.sync";
@@ -128,19 +128,10 @@ impl CloudSyncService {
         self.collectors.iter().find(|c| c.provider() == provider)
     }
 
-    async fn environment(&self, account: Uuid, env: Uuid) -> Result<Map<String, Value>> {
-        self.store
-            .get_object(account, ENVIRONMENTS.kind, env)
-            .await?
-            .filter(|o| o.status != Status::Deleted)
-            .map(|o| o.doc)
-            .ok_or(DomainError::NotFound("environment"))
-    }
-
     /// Queues a sync of environment `env`; returns the job.
     pub async fn request(&self, caller: &Principal, env: Uuid) -> Result<Job> {
         caller.require(ENVIRONMENTS.write_role)?;
-        let doc = self.environment(caller.account_id, env).await?;
+        let doc = live_environment(self.store.as_ref(), caller.account_id, env).await?;
         let provider = provider_of(&doc)?;
         if self.collector(provider).is_none() {
             return Err(DomainError::invalid(format!(
@@ -167,12 +158,14 @@ impl CloudSyncService {
     /// Runs one sync: collect, store, record the outcome on the environment.
     pub async fn run(&self, account: Uuid, env: Uuid) -> std::result::Result<Value, JobError> {
         let internal = |e: DomainError| JobError::Retryable(e.to_string());
-        let doc = self.environment(account, env).await.map_err(|e| match e {
-            DomainError::NotFound(_) => {
-                JobError::Permanent("the environment no longer exists".into())
-            }
-            e => internal(e),
-        })?;
+        let doc = live_environment(self.store.as_ref(), account, env)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => {
+                    JobError::Permanent("the environment no longer exists".into())
+                }
+                e => internal(e),
+            })?;
         let provider = provider_of(&doc).map_err(|e| JobError::Permanent(e.to_string()))?;
         let collector = self.collector(provider).ok_or_else(|| {
             JobError::Permanent(format!("no live collector for {}", provider.as_str()))
@@ -252,7 +245,7 @@ impl CloudSyncService {
             .take(MAX_RECORDED_ERRORS)
             .cloned()
             .collect();
-        self.record(account, env, |d| {
+        record_on_environment(self.store.as_ref(), account, env, |d| {
             d.insert("lastSyncTime".into(), json!(now));
             d.insert("lastSyncAttemptTime".into(), json!(started));
             d.insert("lastSyncStatus".into(), json!(status));
@@ -286,54 +279,13 @@ impl CloudSyncService {
         started: i64,
         message: &str,
     ) -> Result<()> {
-        self.record(account, env, |d| {
+        record_on_environment(self.store.as_ref(), account, env, |d| {
             d.insert("lastSyncStatus".into(), json!("FAILED"));
             d.insert("lastSyncError".into(), json!(message));
             d.insert("lastSyncAttemptTime".into(), json!(started));
         })
         .await
     }
-
-    /// Applies `edit` to the stored environment, retrying on a concurrent edit.
-    async fn record(
-        &self,
-        account: Uuid,
-        env: Uuid,
-        edit: impl Fn(&mut Map<String, Value>),
-    ) -> Result<()> {
-        for _ in 0..5 {
-            let Some(current) = self
-                .store
-                .get_object(account, ENVIRONMENTS.kind, env)
-                .await?
-            else {
-                return Ok(());
-            };
-            let mut updated = current.clone();
-            edit(&mut updated.doc);
-            updated.update_time = clock::now_ms().max(current.update_time + 1);
-            updated
-                .doc
-                .insert("update_time".into(), json!(updated.update_time));
-            if self
-                .store
-                .replace_object(account, ENVIRONMENTS.kind, &updated, current.update_time)
-                .await?
-            {
-                return Ok(());
-            }
-        }
-        Err(DomainError::Conflict(
-            "the environment kept changing while the sync recorded its outcome".into(),
-        ))
-    }
-}
-
-fn provider_of(doc: &Map<String, Value>) -> Result<Provider> {
-    doc.get("provider")
-        .and_then(Value::as_str)
-        .and_then(Provider::from_optix)
-        .ok_or_else(|| DomainError::invalid(PROVIDER_NOT_SUPPORTED))
 }
 
 struct SyncJob {

@@ -58,6 +58,58 @@ pub static ENVIRONMENTS: ResourceKind = ResourceKind {
     secret_fields: &["credentials"],
 };
 
+/// The environment's document, unless it is deleted (404 then, like a missing one).
+pub(crate) async fn live_environment(
+    store: &dyn Store,
+    account: Uuid,
+    env: Uuid,
+) -> Result<Map<String, Value>> {
+    store
+        .get_object(account, ENVIRONMENTS.kind, env)
+        .await?
+        .filter(|o| o.status != Status::Deleted)
+        .map(|o| o.doc)
+        .ok_or(DomainError::NotFound("environment"))
+}
+
+/// The environment's provider.
+pub(crate) fn provider_of(doc: &Map<String, Value>) -> Result<Provider> {
+    doc.get("provider")
+        .and_then(Value::as_str)
+        .and_then(Provider::from_optix)
+        .ok_or_else(|| DomainError::invalid(PROVIDER_NOT_SUPPORTED))
+}
+
+/// Applies `edit` to the stored environment (a sync's outcome), re-reading and retrying
+/// on a concurrent edit so neither the edit nor the outcome is lost.
+pub(crate) async fn record_on_environment(
+    store: &dyn Store,
+    account: Uuid,
+    env: Uuid,
+    edit: impl Fn(&mut Map<String, Value>),
+) -> Result<()> {
+    for _ in 0..5 {
+        let Some(current) = store.get_object(account, ENVIRONMENTS.kind, env).await? else {
+            return Ok(());
+        };
+        let mut updated = current.clone();
+        edit(&mut updated.doc);
+        updated.update_time = clock::now_ms().max(current.update_time + 1);
+        updated
+            .doc
+            .insert("update_time".into(), json!(updated.update_time));
+        if store
+            .replace_object(account, ENVIRONMENTS.kind, &updated, current.update_time)
+            .await?
+        {
+            return Ok(());
+        }
+    }
+    Err(DomainError::Conflict(
+        "the environment kept changing while a sync recorded its outcome".into(),
+    ))
+}
+
 /// The Optix page envelope.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -155,20 +207,9 @@ impl InventoryService {
         snapshot: &Value,
     ) -> Result<(SyncCounts, Vec<String>)> {
         caller.require(ENVIRONMENTS.write_role)?;
-        let obj = self
-            .store
-            .get_object(caller.account_id, ENVIRONMENTS.kind, env)
-            .await?
-            .filter(|o| o.status != Status::Deleted)
-            .ok_or(DomainError::NotFound("environment"))?;
-        let provider = obj
-            .doc
-            .get("provider")
-            .and_then(Value::as_str)
-            .and_then(Provider::from_optix)
-            .ok_or_else(|| DomainError::invalid(PROVIDER_NOT_SUPPORTED))?;
-        let cloud_account = obj
-            .doc
+        let doc = live_environment(self.store.as_ref(), caller.account_id, env).await?;
+        let provider = provider_of(&doc)?;
+        let cloud_account = doc
             .get("accountId")
             .and_then(Value::as_str)
             .unwrap_or("")
@@ -198,22 +239,10 @@ impl InventoryService {
             .store
             .sync_assets(caller.account_id, env, &keys, &normalized.assets, now)
             .await?;
-        let mut doc = obj.doc.clone();
-        doc.insert("lastSyncTime".into(), json!(now));
-        doc.insert("update_time".into(), json!(now.max(obj.update_time + 1)));
-        let mut updated = obj.clone();
-        updated.update_time = now.max(obj.update_time + 1);
-        updated.doc = doc;
-        // A concurrent edit of the environment wins over the sync timestamp.
-        let _ = self
-            .store
-            .replace_object(
-                caller.account_id,
-                ENVIRONMENTS.kind,
-                &updated,
-                obj.update_time,
-            )
-            .await?;
+        record_on_environment(self.store.as_ref(), caller.account_id, env, |d| {
+            d.insert("lastSyncTime".into(), json!(now));
+        })
+        .await?;
         let warnings = normalized
             .warnings
             .iter()

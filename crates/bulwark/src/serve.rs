@@ -9,7 +9,7 @@ use bulwark_api::{ApiConfig, AppState};
 use bulwark_core::Role;
 use bulwark_core::auth::Authenticator;
 use bulwark_core::cloud::{CloudCollector, CloudSyncService};
-use bulwark_core::crypto::{MasterKey, Sealer};
+use bulwark_core::crypto::Sealer;
 use bulwark_core::integrations::{IntegrationService, SyncScheduler};
 use bulwark_core::jobs::{JobRegistry, Worker, WorkerConfig, register_diagnostics};
 use bulwark_core::ports::Store;
@@ -57,9 +57,8 @@ fn cloud_sync(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncServic
 /// over HTTP.
 fn integrations(
     store: Arc<dyn Store>,
-    master: &MasterKey,
+    sealer: Arc<Sealer>,
 ) -> anyhow::Result<Arc<IntegrationService>> {
-    let sealer = Arc::new(Sealer::new(master)?);
     let directory = Arc::new(bulwark_directory::HttpDirectory::new().map_err(anyhow::Error::msg)?);
     Ok(Arc::new(IntegrationService::new(store, sealer, directory)))
 }
@@ -139,7 +138,7 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
         &master,
         cfg.session_ttl_sec,
     )?);
-    let integrations = integrations(store.clone(), &master)?;
+    let integrations = integrations(store.clone(), sealer.clone())?;
     let registry = Arc::new(registry(store.clone(), &cloud, integrations.clone()));
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
@@ -218,9 +217,9 @@ pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(open_store(&cfg).await?);
     // Jobs open sealed secrets (cloud and integration credentials): workers need the
     // servers' master key.
-    let master = master_key(&cfg.master_key_path())?;
-    let cloud = cloud_sync(store.clone(), Arc::new(Sealer::new(&master)?));
-    let integrations = integrations(store.clone(), &master)?;
+    let sealer = Arc::new(Sealer::new(&master_key(&cfg.master_key_path())?)?);
+    let cloud = cloud_sync(store.clone(), sealer.clone());
+    let integrations = integrations(store.clone(), sealer)?;
     let w = Worker::new(
         store.clone(),
         Arc::new(registry(store, &cloud, integrations.clone())),
