@@ -18,21 +18,14 @@ if [[ "${1:-}" == "--" ]]; then shift; FILTER=("$@"); fi
 log() { printf '\n==> %s\n' "$*"; }
 
 # --- system packages -------------------------------------------------------------
-need_pkgs=()
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+pkgs=("${BUILD_PKGS[@]}" xmlsec1) # pysaml2, the test IdP, signs with the xmlsec1 tool
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-[[ -n "$pg_bin" && -x "$pg_bin/initdb" ]] || need_pkgs+=(postgresql)
-command -v runuser >/dev/null || need_pkgs+=(util-linux)
-# SAML: samael binds libxmlsec1/libxml2 through bindgen (libclang); pysaml2 signs with xmlsec1.
-for p in libxmlsec1-dev libxml2-dev libclang-dev pkg-config xmlsec1; do
-  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
-done
-if ((${#need_pkgs[@]})); then
-  log "installing ${need_pkgs[*]}"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-fi
+[[ -n "$pg_bin" && -x "$pg_bin/initdb" ]] || pkgs+=(postgresql)
+command -v runuser >/dev/null || pkgs+=(util-linux)
+apt_install_missing "${pkgs[@]}"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 # --- Python test peers ---------------------------------------------------------------
 # moto server is the AWS emulator the cloud-sync tests run on 127.0.0.1.
