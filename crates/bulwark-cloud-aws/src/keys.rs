@@ -39,6 +39,18 @@ pub const AWS_TASK_DEFINITION: &str = "AWS_TASK_DEFINITION";
 pub const AWS_CONTAINER_FARGATE: &str = "AWS_CONTAINER_FARGATE";
 /// Container registries (ECR repositories; the key is shared with Azure and Docker).
 pub const IMAGE_REGISTRY: &str = "IMAGE_REGISTRY";
+/// IAM Identity Center users (with their groups and permission sets).
+pub const AWS_SSO_USER: &str = "AWS_SSO_USER";
+/// Resources whose policies grant access outside the account ("Citadel findings").
+pub const AWS_EXTERNAL_ACCESS: &str = "AWS_EXTERNAL_ACCESS";
+/// CloudTrail events, read from the trails' S3 log files.
+pub const AWS_ACTIVITY_LOG: &str = "AWS_ACTIVITY_LOG";
+/// High-risk and anomalous activity found in [`AWS_ACTIVITY_LOG`] events.
+pub const AWS_HIGHRISK_ANOMALY: &str = "AWS_HIGHRISK_ANOMALY";
+/// VPC flow-log records of traffic into the account's interfaces.
+pub const AWS_INCOMING_TRAFFIC: &str = "AWS_INCOMING_TRAFFIC";
+/// VPC flow-log records of traffic out of the account's interfaces.
+pub const AWS_OUTGOING_TRAFFIC: &str = "AWS_OUTGOING_TRAFFIC";
 
 /// KMS keys (no Optix key; in [`crate::CollectResult::supporting`]).
 pub const AWS_X_KMS_KEY: &str = "AWS_X_KMS_KEY";

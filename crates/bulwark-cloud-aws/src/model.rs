@@ -155,11 +155,15 @@ pub enum Service {
     CloudTrail,
     /// Keys.
     Kms,
+    /// IAM Identity Center (SSO) users, read in the home region.
+    IdentityCenter,
+    /// Log files in S3: VPC flow-log records and CloudTrail events.
+    Logs,
 }
 
 impl Service {
     /// Every service, in collection order.
-    pub const ALL: [Service; 12] = [
+    pub const ALL: [Service; 14] = [
         Service::Iam,
         Service::S3,
         Service::Ec2,
@@ -172,6 +176,8 @@ impl Service {
         Service::Ecr,
         Service::CloudTrail,
         Service::Kms,
+        Service::IdentityCenter,
+        Service::Logs,
     ];
 
     /// The IAM service prefix (`ec2`, `iam`, …), used in [`ServiceError::service`].
@@ -189,6 +195,9 @@ impl Service {
             Service::Ecr => "ecr",
             Service::CloudTrail => "cloudtrail",
             Service::Kms => "kms",
+            Service::IdentityCenter => "sso",
+            // The log files are read with S3 calls.
+            Service::Logs => "s3",
         }
     }
 }
