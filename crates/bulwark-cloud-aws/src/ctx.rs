@@ -135,6 +135,20 @@ impl Ctx {
         self.with_sink(|s| s.supporting.push(asset));
     }
 
+    /// Copies of the assets collected so far under `keys`.
+    pub(crate) fn assets_of(&self, keys: &[&str]) -> Vec<Asset> {
+        let mut out = Vec::new();
+        self.with_sink(|s| out = of_keys(&s.assets, keys));
+        out
+    }
+
+    /// Copies of the supporting records collected so far under `keys`.
+    pub(crate) fn supporting_of(&self, keys: &[&str]) -> Vec<Asset> {
+        let mut out = Vec::new();
+        self.with_sink(|s| out = of_keys(&s.supporting, keys));
+        out
+    }
+
     /// Records a failed listing: `keys` are incomplete in this region.
     pub(crate) fn fail_list(
         &self,
@@ -222,6 +236,14 @@ impl Ctx {
         let sink = self.sink.into_inner().unwrap_or_else(|p| p.into_inner());
         (sink.assets, sink.supporting, sink.errors)
     }
+}
+
+fn of_keys(assets: &[Asset], keys: &[&str]) -> Vec<Asset> {
+    assets
+        .iter()
+        .filter(|a| keys.contains(&a.search_key.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Builds tags from any SDK tag shape.

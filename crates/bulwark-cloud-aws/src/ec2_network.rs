@@ -240,6 +240,11 @@ fn flow_log_json(f: &FlowLog) -> Value {
         "logGroupName": f.log_group_name(),
         "logFormat": f.log_format(),
         "maxAggregationInterval": f.max_aggregation_interval(),
+        "destinationOptions": f.destination_options().map(|o| json!({
+            "fileFormat": o.file_format().map(|f| f.as_str()),
+            "hiveCompatiblePartitions": o.hive_compatible_partitions(),
+            "perHourPartition": o.per_hour_partition(),
+        })),
         "creationTime": date(f.creation_time()),
     })
 }

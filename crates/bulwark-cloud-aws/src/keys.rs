@@ -84,6 +84,20 @@ pub const COVERED: [&str; 19] = [
     IMAGE_REGISTRY,
 ];
 
+/// Optix search keys filled from log files: events, never marked missing
+/// because a later lookback window no longer contains them.
+pub const EVENTS: [&str; 4] = [
+    AWS_ACTIVITY_LOG,
+    AWS_HIGHRISK_ANOMALY,
+    AWS_INCOMING_TRAFFIC,
+    AWS_OUTGOING_TRAFFIC,
+];
+
+/// Whether the collector fills `search_key` (as state or as events).
+pub fn fills(search_key: &str) -> bool {
+    COVERED.contains(&search_key) || EVENTS.contains(&search_key)
+}
+
 /// The `moreInfo` fields of the Optix response sample for `search_key`, in
 /// the sample's order; `None` for kinds without a sample.
 pub fn more_info_fields(search_key: &str) -> Option<&'static [&'static str]> {

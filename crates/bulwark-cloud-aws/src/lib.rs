@@ -39,6 +39,7 @@ mod iam_users;
 pub mod keys;
 mod lambda;
 mod logging;
+mod logs;
 mod model;
 mod policy;
 mod s3;
@@ -55,7 +56,7 @@ use futures_util::future::join_all;
 pub use keys::more_info_fields;
 pub use model::{
     AccountSummary, Asset, AssumeRole, AwsAuth, AwsCredentials, CollectError, CollectOptions,
-    CollectResult, GLOBAL_REGION, PROVIDER, Regions, Service, ServiceError, Tag,
+    CollectResult, GLOBAL_REGION, LogLimits, PROVIDER, Regions, Service, ServiceError, Tag,
 };
 
 use crate::ctx::{ApiError, Ctx};
@@ -150,6 +151,10 @@ pub async fn collect(
     // The futures interleave on this task; the semaphore inside `Ctx`, not
     // the number of jobs, bounds the requests in flight.
     join_all(jobs).await;
+    // The log files' locations come from the flow logs and trails just collected.
+    if opts.wants(Service::Logs) {
+        logs::collect(&ctx, &session, &opts.home_region, &regions, &opts.logs).await;
+    }
 
     let (mut assets, mut supporting, errors) = ctx.into_parts();
     // Deterministic order for storage diffs and tests.

@@ -218,6 +218,42 @@ pub struct CollectOptions {
     pub home_region: String,
     /// Only these services; `None` means [`Service::ALL`].
     pub services: Option<Vec<Service>>,
+    /// How much of the flow-log and CloudTrail files in S3 one collection reads.
+    pub logs: LogLimits,
+}
+
+/// Bounds on reading log files ([`Service::Logs`]). Log files are written by
+/// AWS but read from buckets the customer controls, so they are bounded like
+/// any other untrusted input; newest files are read first, so a cap drops
+/// the oldest part of the window.
+#[derive(Clone, Debug)]
+pub struct LogLimits {
+    /// How far back to read (by the files' `LastModified`).
+    pub lookback: Duration,
+    /// Files read per log source (one flow log or one trail destination).
+    pub max_objects_per_source: usize,
+    /// Decompressed bytes read per log source.
+    pub max_bytes_per_source: u64,
+    /// Decompressed size of one file; larger files are skipped (a gzip bomb
+    /// or not a log file).
+    pub max_object_bytes: u64,
+    /// CloudTrail events kept per collection.
+    pub max_events: usize,
+    /// Aggregated flows kept per collection.
+    pub max_flows: usize,
+}
+
+impl Default for LogLimits {
+    fn default() -> Self {
+        LogLimits {
+            lookback: Duration::from_secs(24 * 3600),
+            max_objects_per_source: 2_000,
+            max_bytes_per_source: 1 << 30,
+            max_object_bytes: 256 << 20,
+            max_events: 100_000,
+            max_flows: 100_000,
+        }
+    }
 }
 
 impl Default for CollectOptions {
@@ -229,6 +265,7 @@ impl Default for CollectOptions {
             operation_timeout: Duration::from_secs(120),
             home_region: "us-east-1".to_owned(),
             services: None,
+            logs: LogLimits::default(),
         }
     }
 }

@@ -8,6 +8,8 @@
     reason = "test code, helpers included: a failed unwrap is a failed test"
 )]
 
+#[path = "checks/logs.rs"]
+mod logs;
 mod support;
 
 use std::collections::BTreeSet;
@@ -57,11 +59,7 @@ fn collects_the_planted_estate() {
         for a in &r.assets {
             assert_eq!(a.provider, "AWS");
             assert_eq!(a.account_id, ACCOUNT);
-            assert!(
-                keys::COVERED.contains(&a.search_key.as_str()),
-                "{}",
-                a.search_key
-            );
+            assert!(keys::fills(&a.search_key), "{}", a.search_key);
         }
 
         check_hosts(&r, &e.manifest);
@@ -73,6 +71,8 @@ fn collects_the_planted_estate() {
         check_containers(&r, &e.manifest);
         check_logging_and_keys(&r, &e.manifest);
         check_no_secrets(&r);
+        logs::check_traffic(&r, &e.manifest);
+        logs::check_activity(&r, &e.manifest);
     });
 }
 

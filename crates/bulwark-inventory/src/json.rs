@@ -155,7 +155,7 @@ pub(crate) fn is_anywhere(source: &str) -> bool {
 
 /// Whether an address is routable on the internet (not private, loopback,
 /// link-local, shared CGNAT, unique-local or multicast).
-pub(crate) fn is_public_ip(address: &str) -> bool {
+pub fn is_public_ip(address: &str) -> bool {
     match address.trim().parse::<IpAddr>() {
         Ok(IpAddr::V4(a)) => {
             let [first, second, ..] = a.octets();

@@ -93,6 +93,7 @@ pub mod shapes;
 mod snapshot;
 
 pub use error::IngestError;
+pub use json::is_public_ip;
 pub use keys::{Coverage, SEARCH_KEYS, SearchKeyInfo, search_key_info};
 pub use model::{Asset, IgnoredKind, Normalized, Provider, Tag, UnknownProvider, Warning};
 pub use normalize::{normalize, normalize_with_limits};

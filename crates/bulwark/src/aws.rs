@@ -136,7 +136,8 @@ fn identity(key: &str, region: &str, natural: String, arn: Option<String>) -> St
             && rest.len() >= 8
             && rest.chars().all(|c| c.is_ascii_hexdigit())
     });
-    if region == GLOBAL_REGION || key == keys::AWS_S3 || generated {
+    // Event ids (CloudTrail `eventID`, flow tuples naming their interface) are unique already.
+    if region == GLOBAL_REGION || key == keys::AWS_S3 || keys::EVENTS.contains(&key) || generated {
         natural
     } else {
         arn.unwrap_or_else(|| format!("{region}/{natural}"))

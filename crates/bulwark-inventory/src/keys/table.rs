@@ -18,7 +18,7 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         provider: "AWS",
         returned_data: "Activity Logs",
         resource: "one CloudTrail event",
-        sources: "AWS collector",
+        sources: "AWS collector (CloudTrail log files in the trails' S3 buckets)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {
@@ -74,7 +74,7 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         provider: "AWS",
         returned_data: "Citadel Findings",
         resource: "one external-access finding",
-        sources: "AWS collector (IAM Access Analyzer)",
+        sources: "AWS collector (resource policies: role trust, S3, Lambda, ECR, OpenSearch, KMS)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {
@@ -90,7 +90,7 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         provider: "AWS",
         returned_data: "Anomaly Findings in Activity Logs",
         resource: "one anomaly in activity logs",
-        sources: "AWS collector / anomaly engine",
+        sources: "AWS collector (rules over the CloudTrail events)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {
@@ -105,8 +105,8 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         key: "AWS_INCOMING_TRAFFIC",
         provider: "AWS",
         returned_data: "Inbound Traffic",
-        resource: "one inbound VPC flow-log record",
-        sources: "AWS collector (VPC flow logs)",
+        resource: "one inbound connection (interface, remote address, service port, protocol, action) per hour",
+        sources: "AWS collector (VPC flow-log files in S3)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {
@@ -153,8 +153,8 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         key: "AWS_OUTGOING_TRAFFIC",
         provider: "AWS",
         returned_data: "Outbound Traffic",
-        resource: "one outbound VPC flow-log record",
-        sources: "AWS collector (VPC flow logs)",
+        resource: "one outbound connection (interface, remote address, service port, protocol, action) per hour",
+        sources: "AWS collector (VPC flow-log files in S3)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {
@@ -226,7 +226,7 @@ pub static SEARCH_KEYS: [SearchKeyInfo; 86] = [
         provider: "AWS",
         returned_data: "IAM SSO Users",
         resource: "one IAM Identity Center user",
-        sources: "AWS collector (Identity Store)",
+        sources: "AWS collector (IAM Identity Center: SSO Admin and Identity Store)",
         coverage: Coverage::AwsCollector,
     },
     SearchKeyInfo {

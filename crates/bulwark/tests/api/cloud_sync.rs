@@ -259,12 +259,18 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
         "{envdoc}"
     );
 
-    // A bucket deleted in the cloud is marked missing by the next sync.
+    let events = check_logs(&srv, &k, man).await;
+
+    // A bucket deleted in the cloud is marked missing by the next sync; events stay
+    // even though their log files are gone.
     let out = moto::python()
         .args([
             "-c",
-            "import boto3,sys; boto3.client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], \
-             aws_access_key_id='testing', aws_secret_access_key='testing').delete_bucket(Bucket='bulwark-logs')",
+            "import boto3,sys; s3 = boto3.client('s3', region_name='us-east-1', endpoint_url=sys.argv[1], \
+             aws_access_key_id='testing', aws_secret_access_key='testing'); \
+             s3.delete_bucket(Bucket='bulwark-policy-public'); \
+             [s3.delete_object(Bucket='bulwark-logs', Key=o['Key']) \
+              for o in s3.list_objects_v2(Bucket='bulwark-logs').get('Contents', [])]",
             &estate.url,
         ])
         .output()
@@ -280,8 +286,16 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
     let (_, buckets) = srv.get("/api/v1/search/AWS_S3?size=100", &k).await;
     let buckets = names(&buckets);
     assert!(
-        !buckets.contains(&"bulwark-logs".to_string()),
+        !buckets.contains(&"bulwark-policy-public".to_string()),
         "{buckets:?}"
+    );
+    let (_, after) = srv
+        .get("/api/v1/search/AWS_ACTIVITY_LOG?size=100", &k)
+        .await;
+    assert_eq!(
+        after["data"].as_array().map(Vec::len),
+        Some(events),
+        "{after}"
     );
     assert!(
         buckets.contains(&"bulwark-private-data".to_string()),
@@ -305,4 +319,65 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
     let other = env.token("globex", "admin").await;
     let (_, theirs) = srv.get("/api/v1/search/AWS_S3?size=100", &other).await;
     assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
+}
+
+/// Flow-log and CloudTrail files the fixture wrote into the log bucket, through the
+/// search language; returns the number of activity events.
+async fn check_logs(srv: &Server, k: &str, man: &Value) -> usize {
+    let (s, ssh) = srv
+        .get(
+            "/api/v1/search/AWS_INCOMING_TRAFFIC?searchTerm=destinationPort:22%20and%20action:ACCEPT&size=10",
+            k,
+        )
+        .await;
+    assert_eq!(s, 200, "{ssh}");
+    assert_eq!(ssh["data"].as_array().map(Vec::len), Some(1), "{ssh}");
+    let d = &ssh["data"][0]["data"];
+    assert_eq!(d["sourceIp"], "203.0.113.7");
+    assert_eq!(d["instanceId"], man[PRIMARY]["web_instance_id"]);
+    assert_eq!(d["bytesIn"], 2520);
+    let (_, rejected) = srv
+        .get(
+            "/api/v1/search/AWS_INCOMING_TRAFFIC?filters=action=REJECT&size=10",
+            k,
+        )
+        .await;
+    assert_eq!(
+        rejected["data"][0]["data"]["destinationPort"], 3389,
+        "{rejected}"
+    );
+    let (_, out) = srv
+        .get(
+            "/api/v1/search/AWS_OUTGOING_TRAFFIC?searchTerm=remoteIsPublic:true&size=10",
+            k,
+        )
+        .await;
+    assert_eq!(out["data"].as_array().map(Vec::len), Some(1), "{out}");
+    assert_eq!(out["data"][0]["data"]["destinationIp"], "93.184.216.34");
+
+    let (_, no_mfa) = srv
+        .get(
+            "/api/v1/search/AWS_ACTIVITY_LOG?searchTerm=eventName:ConsoleLogin%20and%20mfaUsed:false&size=10",
+            k,
+        )
+        .await;
+    let mut principals: Vec<&str> = no_mfa["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["data"]["principal"].as_str())
+        .collect();
+    principals.sort_unstable();
+    assert_eq!(
+        principals,
+        [
+            "arn:aws:iam::123456789012:root",
+            "arn:aws:iam::123456789012:user/alice"
+        ],
+        "{no_mfa}"
+    );
+    let (_, all) = srv.get("/api/v1/search/AWS_ACTIVITY_LOG?size=100", k).await;
+    let events = all["data"].as_array().map_or(0, Vec::len);
+    assert_eq!(events, 8, "{all}");
+    events
 }
