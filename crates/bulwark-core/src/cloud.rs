@@ -67,6 +67,9 @@ pub struct Collected {
     /// Keys whose listing succeeded in every region: only their unseen assets are
     /// marked missing, so a failed listing never makes resources vanish.
     pub complete_keys: Vec<String>,
+    /// Keys holding events (activity logs, traffic): never marked missing, deleted
+    /// once older than the retention instead.
+    pub event_keys: Vec<String>,
     /// Per-service failures (service, region, operation, message, ...).
     pub errors: Vec<Value>,
     /// Optix `cloudLogStatus` / `flowLogStatus`, when the collector can tell.
@@ -99,7 +102,12 @@ pub struct CloudSyncService {
     store: Arc<dyn Store>,
     resources: Arc<ResourceService>,
     collectors: Vec<Arc<dyn CloudCollector>>,
+    /// How long events ([`Collected::event_keys`]) are kept after they were last read.
+    event_retention_ms: i64,
 }
+
+/// Default retention of events: the 90 days CloudTrail's own event history keeps.
+pub const DEFAULT_EVENT_RETENTION_DAYS: u32 = 90;
 
 impl CloudSyncService {
     pub fn new(
@@ -111,7 +119,14 @@ impl CloudSyncService {
             store,
             resources,
             collectors,
+            event_retention_ms: i64::from(DEFAULT_EVENT_RETENTION_DAYS) * 86_400_000,
         }
+    }
+
+    /// Keeps events for `days` after they were last read.
+    pub fn with_event_retention(mut self, days: u32) -> Self {
+        self.event_retention_ms = i64::from(days.max(1)) * 86_400_000;
+        self
     }
 
     /// Registers the `cloud.sync` job kind.
@@ -234,6 +249,16 @@ impl CloudSyncService {
             )
             .await
             .map_err(internal)?;
+        let expired = self
+            .store
+            .expire_assets(
+                account,
+                env,
+                &collected.event_keys,
+                now - self.event_retention_ms,
+            )
+            .await
+            .map_err(internal)?;
         let status = if collected.errors.is_empty() {
             "SUCCESS"
         } else {
@@ -268,6 +293,7 @@ impl CloudSyncService {
             "added": counts.added,
             "updated": counts.updated,
             "missing": counts.missing,
+            "expired": expired,
             "errors": collected.errors.len(),
         }))
     }

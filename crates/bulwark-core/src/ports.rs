@@ -201,6 +201,15 @@ pub trait AssetRepo: Send + Sync {
         assets: &[bulwark_inventory::Asset],
         now: i64,
     ) -> Result<SyncCounts>;
+    /// Deletes the environment's assets of `search_keys` last seen before `before`
+    /// (the retention of event keys such as activity logs); returns how many.
+    async fn expire_assets(
+        &self,
+        account_id: Uuid,
+        env: Uuid,
+        search_keys: &[String],
+        before: i64,
+    ) -> Result<usize>;
     /// Present (not missing) assets, ordered by search key and resource id.
     async fn query_assets(&self, account_id: Uuid, q: &AssetQuery<'_>) -> Result<AssetPage>;
     /// Present assets per (cloud account id, provider), for `GET /api/v1/accounts`.

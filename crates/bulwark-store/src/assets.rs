@@ -191,6 +191,46 @@ impl AssetRepo for SqlStore {
         Ok(counts)
     }
 
+    async fn expire_assets(
+        &self,
+        account_id: Uuid,
+        env: Uuid,
+        search_keys: &[String],
+        before: i64,
+    ) -> Result<usize> {
+        if search_keys.is_empty() {
+            return Ok(0);
+        }
+        let scope = format!(
+            "account_id = $1 AND env_uuid = $2 AND last_seen < $3 AND search_key IN ({})",
+            placeholders(4, search_keys.len())
+        );
+        let bind = |sql: String| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(account_id.to_string())
+                .bind(env.to_string())
+                .bind(before);
+            for k in search_keys {
+                q = q.bind(k.clone());
+            }
+            q
+        };
+        let mut tx = self.writer.begin().await.map_err(db)?;
+        bind(format!(
+            "DELETE FROM asset_tags WHERE asset_id IN (SELECT id FROM assets WHERE {scope})"
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let gone = bind(format!("DELETE FROM assets WHERE {scope}"))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        tx.commit().await.map_err(db)?;
+        Ok(usize::try_from(gone).unwrap_or(usize::MAX))
+    }
+
     async fn query_assets(&self, account_id: Uuid, q: &AssetQuery<'_>) -> Result<AssetPage> {
         let dialect = match self.backend {
             Backend::Sqlite => Dialect::Sqlite,

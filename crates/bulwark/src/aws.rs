@@ -180,6 +180,7 @@ impl CloudCollector for AwsCollector {
             regions: result.regions,
             assets: result.assets.into_iter().map(convert).collect(),
             complete_keys,
+            event_keys: keys::EVENTS.iter().map(|k| (*k).to_string()).collect(),
             errors,
             cloud_log_status: Some(status(&result.account.cloud_log_status)),
             flow_log_status: Some(status(&result.account.flow_log_status)),

@@ -25,6 +25,7 @@ struct FileConfig {
     max_db_connections: Option<u32>,
     log_json: Option<bool>,
     integration_tick_secs: Option<u64>,
+    event_retention_days: Option<u32>,
 }
 
 /// The effective configuration.
@@ -43,6 +44,9 @@ pub struct Config {
     pub log_json: bool,
     /// How often each worker process looks for integration syncs that are due.
     pub integration_tick_secs: u64,
+    /// How long cloud events (activity logs, flow traffic) are kept after they
+    /// were last read.
+    pub event_retention_days: u32,
 }
 
 impl Config {
@@ -85,6 +89,9 @@ impl Config {
                 Err(_) => file.integration_tick_secs.unwrap_or(30),
             }
             .max(1),
+            event_retention_days: file
+                .event_retention_days
+                .unwrap_or(bulwark_core::cloud::DEFAULT_EVENT_RETENTION_DAYS),
         };
         if let crate::cli::Command::Serve(s) = &cli.command {
             if let Some(l) = s.listen {
@@ -93,6 +100,9 @@ impl Config {
             if let Some(c) = s.worker_concurrency {
                 cfg.worker_concurrency = c;
             }
+        }
+        if cfg.event_retention_days == 0 {
+            anyhow::bail!("event_retention_days must be at least 1");
         }
         if cfg.session_ttl_sec <= 0 {
             anyhow::bail!("session_ttl_sec must be positive");

@@ -47,10 +47,13 @@ pub fn registry(
 }
 
 /// Live cloud sync with every collector this build has.
-fn cloud_sync(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncService> {
+fn cloud_sync(cfg: &Config, store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncService> {
     let resources = Arc::new(ResourceService::new(store.clone()).with_sealer(sealer));
     let collectors: Vec<Arc<dyn CloudCollector>> = vec![Arc::new(AwsCollector::new(8))];
-    Arc::new(CloudSyncService::new(store, resources, collectors))
+    Arc::new(
+        CloudSyncService::new(store, resources, collectors)
+            .with_event_retention(cfg.event_retention_days),
+    )
 }
 
 /// The integration service: secrets sealed under the master key, providers reached
@@ -132,7 +135,7 @@ pub async fn serve(cfg: Config, args: ServeArgs) -> anyhow::Result<()> {
     let master = master_key(&cfg.master_key_path())?;
     bootstrap(store.clone()).await?;
     let sealer = Arc::new(Sealer::new(&master)?);
-    let cloud = cloud_sync(store.clone(), sealer.clone());
+    let cloud = cloud_sync(&cfg, store.clone(), sealer.clone());
     let auth = Arc::new(Authenticator::new(
         store.clone(),
         &master,
@@ -218,7 +221,7 @@ pub async fn worker(cfg: Config, args: WorkerArgs) -> anyhow::Result<()> {
     // Jobs open sealed secrets (cloud and integration credentials): workers need the
     // servers' master key.
     let sealer = Arc::new(Sealer::new(&master_key(&cfg.master_key_path())?)?);
-    let cloud = cloud_sync(store.clone(), sealer.clone());
+    let cloud = cloud_sync(&cfg, store.clone(), sealer.clone());
     let integrations = integrations(store.clone(), sealer)?;
     let w = Worker::new(
         store.clone(),

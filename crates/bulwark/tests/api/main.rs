@@ -17,6 +17,7 @@ mod config;
 mod deployments;
 mod devices;
 mod edge_families;
+mod event_retention;
 mod iac_api;
 mod iac_cli;
 mod identity;
