@@ -11,7 +11,10 @@
 //!   `sts:GetCallerIdentity`.
 //! * **Regions:** an explicit list or every enabled region
 //!   (`ec2:DescribeRegions`). IAM is read once (global), S3 buckets are listed
-//!   once and read in their own region.
+//!   once and read in their own region. IAM Identity Center users
+//!   (`AWS_SSO_USER`, with their groups and this account's permission-set
+//!   assignments) are read once, in the home region, which must be the
+//!   Identity Center region.
 //! * **Robustness:** every listing uses the SDK paginators; at most
 //!   [`CollectOptions::concurrency`] requests are in flight; adaptive retries
 //!   back off on throttling. A failing service or region is recorded in
@@ -44,6 +47,7 @@ mod model;
 mod policy;
 mod s3;
 mod session;
+mod sso;
 mod util;
 
 use std::future::Future;
@@ -117,6 +121,9 @@ pub async fn collect(
     }
     for (region, cfg) in &configs {
         let region = region.as_str();
+        if opts.wants(Service::IdentityCenter) {
+            jobs.push(Box::pin(sso::collect(&ctx, cfg, region)));
+        }
         if opts.wants(Service::Ec2) {
             jobs.push(Box::pin(ec2::collect(&ctx, cfg, region)));
         }

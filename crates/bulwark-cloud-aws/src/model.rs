@@ -214,7 +214,8 @@ pub struct CollectOptions {
     pub initial_backoff: Duration,
     /// Limit for one operation including its retries.
     pub operation_timeout: Duration,
-    /// Region for STS, IAM, `DescribeRegions` and the S3 bucket listing.
+    /// Region for STS, IAM, `DescribeRegions`, the S3 bucket listing and IAM
+    /// Identity Center (which must be enabled in this region to be read).
     pub home_region: String,
     /// Only these services; `None` means [`Service::ALL`].
     pub services: Option<Vec<Service>>,
@@ -405,6 +406,10 @@ impl CollectResult {
 
     /// Whether the listing of `search_key` in `region` completed, i.e. an
     /// asset missing from it has really disappeared.
+    ///
+    /// Account-wide listings (IAM, the S3 bucket list, Identity Center users,
+    /// all read in the home region) record their failures under
+    /// [`GLOBAL_REGION`], so they count as incomplete in every region.
     pub fn listing_complete(&self, search_key: &str, region: &str) -> bool {
         !self.errors.iter().any(|e| {
             (e.region == region || e.region == GLOBAL_REGION)
@@ -483,6 +488,8 @@ mod tests {
                 err("eu-west-1", &["AWS_HOST"]),
                 err(GLOBAL_REGION, &["AWS_S3"]),
                 err("us-east-1", &[]),
+                // ListInstances denied: Identity Center users are unknown.
+                err(GLOBAL_REGION, &["AWS_SSO_USER"]),
             ],
             ..CollectResult::default()
         };
@@ -493,5 +500,9 @@ mod tests {
             "a global listing failure"
         );
         assert!(r.listing_complete("AWS_LAMBDA", "eu-west-1"));
+        assert!(!r.listing_complete("AWS_SSO_USER", GLOBAL_REGION));
+        assert!(!r.listing_complete("AWS_SSO_USER", "eu-west-1"));
+        let ok = CollectResult::default();
+        assert!(ok.listing_complete("AWS_SSO_USER", GLOBAL_REGION));
     }
 }

@@ -241,6 +241,62 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
         .await;
     assert_eq!(eks["data"][0]["region"], PRIMARY, "{eks}");
 
+    // IAM Identity Center users with their groups and permission sets.
+    let (s, sso) = srv.get("/api/v1/search/AWS_SSO_USER?size=100", &k).await;
+    assert_eq!(s, 200, "{sso}");
+    let mut sso_names = names(&sso);
+    sso_names.sort();
+    assert_eq!(
+        sso_names,
+        ["dana.admin", "eli.reader", "fay.nobody"],
+        "{sso}"
+    );
+    let sso_user = |user: &str| {
+        let id = man["sso"]["users"][user].as_str().unwrap();
+        sso["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["resourceId"] == id)
+            .unwrap_or_else(|| panic!("SSO user {user} ({id}) not in {sso}"))
+            .clone()
+    };
+    let dana = sso_user("dana");
+    assert_eq!(
+        (&dana["accountId"], &dana["region"]),
+        (&json!(ACCOUNT), &Value::Null)
+    );
+    let d = &dana["data"];
+    assert_eq!(d["userName"], "dana.admin");
+    assert_eq!(d["primaryEmail"], "dana@example.com");
+    assert_eq!(d["groups"], json!(["CloudAdmins", "Engineers"]));
+    assert_eq!(d["permissionSetNames"], json!(["PlatformAdmin"]));
+    assert_eq!(d["permissionSets"][0]["via"], "CloudAdmins");
+    assert_eq!(d["isAdmin"], true);
+    assert_eq!(d["instanceRegion"], PRIMARY);
+    let eli = sso_user("eli");
+    assert_eq!(eli["data"]["permissionSetNames"], json!(["ReadOnly"]));
+    assert_eq!(eli["data"]["hasDirectAssignment"], true);
+    let fay = sso_user("fay");
+    assert_eq!(fay["data"]["permissionSets"], json!([]));
+    assert_eq!(fay["data"]["assignedAccountIds"], json!([]));
+    // The search language reaches the collected fields.
+    let (s, admins) = srv
+        .get(
+            "/api/v1/search/AWS_SSO_USER?searchTerm=isAdmin:true&size=100",
+            &k,
+        )
+        .await;
+    assert_eq!(s, 200, "{admins}");
+    assert_eq!(names(&admins), vec!["dana.admin".to_string()]);
+    let (_, direct) = srv
+        .get(
+            "/api/v1/search/AWS_SSO_USER?searchTerm=hasDirectAssignment:true%20and%20not%20isAdmin:true&size=100",
+            &k,
+        )
+        .await;
+    assert_eq!(names(&direct), vec!["eli.reader".to_string()], "{direct}");
+
     // /accounts reflects the sync.
     let (_, accounts) = srv.get("/api/v1/accounts?provider=AWS", &k).await;
     let acct = &accounts[0];
@@ -318,6 +374,10 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
     // Other tenants see none of it.
     let other = env.token("globex", "admin").await;
     let (_, theirs) = srv.get("/api/v1/search/AWS_S3?size=100", &other).await;
+    assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
+    let (_, theirs) = srv
+        .get("/api/v1/search/AWS_SSO_USER?size=100", &other)
+        .await;
     assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
 }
 
