@@ -30,15 +30,49 @@ struct EnvCredentials {
 /// Reads AWS accounts live.
 pub struct AwsCollector {
     opts: CollectOptions,
+    /// Hosts `endpointUrl` may name (`cloud_endpoint_hosts`).
+    endpoint_hosts: Vec<String>,
 }
 
 impl AwsCollector {
-    pub fn new(concurrency: usize) -> Self {
+    pub fn new(concurrency: usize, endpoint_hosts: Vec<String>) -> Self {
         Self {
             opts: CollectOptions {
                 concurrency: concurrency.max(1),
                 ..CollectOptions::default()
             },
+            endpoint_hosts,
+        }
+    }
+
+    /// Refuses an `endpointUrl` whose host is not allowed: an admin could otherwise
+    /// make the server send signed requests to any address it can reach (instance
+    /// metadata, internal services). Checked at collect time, so it also covers
+    /// environments saved before the setting changed.
+    fn check_endpoint(&self, url: &str) -> Result<(), CollectFailure> {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            })
+            .ok_or_else(|| {
+                CollectFailure::Rejected(format!("endpointUrl `{url}` is not an http(s) URL"))
+            })?;
+        let allowed = self.endpoint_hosts.iter().any(|a| {
+            if a.starts_with('.') {
+                host.ends_with(a.as_str())
+            } else {
+                host == *a
+            }
+        });
+        if allowed {
+            Ok(())
+        } else {
+            Err(CollectFailure::Rejected(format!(
+                "endpointUrl host `{host}` is not allowed; add it to cloud_endpoint_hosts in the server configuration"
+            )))
         }
     }
 }
@@ -156,6 +190,9 @@ impl CloudCollector for AwsCollector {
     }
 
     async fn collect(&self, req: &CollectRequest) -> Result<Collected, CollectFailure> {
+        if let Some(url) = &req.endpoint_url {
+            self.check_endpoint(url)?;
+        }
         let creds = credentials(req)?;
         let result = bulwark_cloud_aws::collect(&creds, &self.opts)
             .await
@@ -190,8 +227,32 @@ impl CloudCollector for AwsCollector {
 
 #[cfg(test)]
 mod tests {
-    use super::identity;
+    use super::{AwsCollector, identity};
     use bulwark_cloud_aws::keys;
+
+    #[test]
+    fn endpoint_hosts_are_matched_exactly_or_by_domain_suffix() {
+        let c = AwsCollector::new(1, vec![".amazonaws.com".into(), "127.0.0.1".into()]);
+        for ok in [
+            "https://ec2.us-east-1.amazonaws.com",
+            "https://vpce-0a1b-abcd.s3.us-east-1.vpce.amazonaws.com/",
+            "https://EC2.US-EAST-1.AMAZONAWS.COM.",
+            "http://127.0.0.1:5000",
+        ] {
+            assert!(c.check_endpoint(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://169.254.169.254/latest/meta-data",
+            "https://evilamazonaws.com",
+            "https://ec2.amazonaws.com.attacker.net",
+            "http://127.0.0.1.nip.io:5000",
+            "http://localhost:5000",
+            "ftp://ec2.amazonaws.com",
+            "not a url",
+        ] {
+            assert!(c.check_endpoint(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn identities_are_unique_across_regions() {

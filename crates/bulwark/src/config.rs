@@ -26,6 +26,7 @@ struct FileConfig {
     log_json: Option<bool>,
     integration_tick_secs: Option<u64>,
     event_retention_days: Option<u32>,
+    cloud_endpoint_hosts: Option<Vec<String>>,
 }
 
 /// The effective configuration.
@@ -47,7 +48,14 @@ pub struct Config {
     /// How long cloud events (activity logs, flow traffic) are kept after they
     /// were last read.
     pub event_retention_days: u32,
+    /// Hosts an environment's `endpointUrl` may name (exact, or a suffix written
+    /// `.amazonaws.com`): the collector sends signed requests there.
+    pub cloud_endpoint_hosts: Vec<String>,
 }
+
+/// AWS's own domains: service endpoints, VPC endpoints and FIPS endpoints all end so.
+pub const DEFAULT_CLOUD_ENDPOINT_HOSTS: [&str; 3] =
+    [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
 
 impl Config {
     pub fn load(cli: &Cli) -> anyhow::Result<Self> {
@@ -92,6 +100,19 @@ impl Config {
             event_retention_days: file
                 .event_retention_days
                 .unwrap_or(bulwark_core::cloud::DEFAULT_EVENT_RETENTION_DAYS),
+            cloud_endpoint_hosts: match std::env::var("BULWARK_CLOUD_ENDPOINT_HOSTS") {
+                Ok(v) => v
+                    .split(',')
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+                Err(_) => file.cloud_endpoint_hosts.unwrap_or_else(|| {
+                    DEFAULT_CLOUD_ENDPOINT_HOSTS
+                        .iter()
+                        .map(|h| (*h).to_string())
+                        .collect()
+                }),
+            },
         };
         if let crate::cli::Command::Serve(s) = &cli.command {
             if let Some(l) = s.listen {

@@ -49,7 +49,10 @@ pub fn registry(
 /// Live cloud sync with every collector this build has.
 fn cloud_sync(cfg: &Config, store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Arc<CloudSyncService> {
     let resources = Arc::new(ResourceService::new(store.clone()).with_sealer(sealer));
-    let collectors: Vec<Arc<dyn CloudCollector>> = vec![Arc::new(AwsCollector::new(8))];
+    let collectors: Vec<Arc<dyn CloudCollector>> = vec![Arc::new(AwsCollector::new(
+        8,
+        cfg.cloud_endpoint_hosts.clone(),
+    ))];
     Arc::new(
         CloudSyncService::new(store, resources, collectors)
             .with_event_retention(cfg.event_retention_days),

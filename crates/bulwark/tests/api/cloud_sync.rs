@@ -123,6 +123,32 @@ async fn credentials_are_sealed_and_never_returned() {
     assert_eq!(s, 400, "{r}");
     assert!(r["message"].as_str().unwrap().contains("ingest"), "{r}");
 
+    // An endpoint outside `cloud_endpoint_hosts` (here: instance metadata) is refused
+    // before any request is sent, and the reason is recorded.
+    let (_, imds) = srv
+        .post(
+            "/bulwark/v1/environments",
+            &k,
+            json!({"name": "imds", "provider": "AWS", "accountId": "111122223333",
+                   "endpointUrl": "http://169.254.169.254/latest/meta-data",
+                   "credentials": {"accessKeyId": "AKIAMOTOTESTKEY00001", "secretAccessKey": SECRET}}),
+        )
+        .await;
+    let imds = imds["uuid"].as_str().unwrap().to_string();
+    let job = sync(&srv, &k, &imds).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("`169.254.169.254` is not allowed"),
+        "{job}"
+    );
+    let (_, doc) = srv
+        .get(&format!("/bulwark/v1/environments/{imds}"), &k)
+        .await;
+    assert_eq!(doc["lastSyncStatus"], "FAILED", "{doc}");
+
     // Another account cannot sync, read or change it.
     let other = env.token("globex", "admin").await;
     for (s, _) in [

@@ -62,6 +62,8 @@ impl Env {
             .env("BULWARK_DATA_DIR", self.dir.path())
             .env("BULWARK_MASTER_KEY", &self.master_key)
             .env("BULWARK_LOG", "info,sqlx=warn")
+            // The AWS emulator runs on loopback.
+            .env("BULWARK_CLOUD_ENDPOINT_HOSTS", "127.0.0.1")
             .env_remove("BULWARK_DATABASE_URL")
             .env_remove("BULWARK_LISTEN")
             .env_remove("BULWARK_CONFIG")
