@@ -121,6 +121,21 @@ pub struct Page<T> {
     pub size: i64,
 }
 
+impl<T> Page<T> {
+    /// The rows and the envelope without them.
+    pub fn split(self) -> (Vec<T>, Page<()>) {
+        let meta = Page {
+            data: Vec::new(),
+            current_page: self.current_page,
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+            total_pages: self.total_pages,
+            size: self.size,
+        };
+        (self.data, meta)
+    }
+}
+
 /// Pagination of the inventory endpoints: pages from 0, size 100-500.
 pub fn inventory_paging(page: Option<&str>, size: Option<&str>) -> Result<(i64, i64)> {
     let size = size.and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(0);

@@ -28,6 +28,7 @@ pub mod role;
 pub mod sso;
 pub mod status;
 pub mod tokens;
+pub mod traffic;
 
 pub use error::{DomainError, Result};
 pub use role::Role;

@@ -401,6 +401,14 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
     let other = env.token("globex", "admin").await;
     let (_, theirs) = srv.get("/api/v1/search/AWS_S3?size=100", &other).await;
     assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
+    let web = man[PRIMARY]["web_instance_id"].as_str().unwrap();
+    let (_, theirs) = srv
+        .get(
+            &format!("/api/v1/outgoingtraffic/instance?instanceId={web}"),
+            &other,
+        )
+        .await;
+    assert_eq!(theirs["data"].as_array().map(Vec::len), Some(0), "{theirs}");
     let (_, theirs) = srv
         .get("/api/v1/search/AWS_SSO_USER?size=100", &other)
         .await;
@@ -465,5 +473,95 @@ async fn check_logs(srv: &Server, k: &str, man: &Value) -> usize {
     let (_, all) = srv.get("/api/v1/search/AWS_ACTIVITY_LOG?size=100", k).await;
     let events = all["data"].as_array().map_or(0, Vec::len);
     assert_eq!(events, 8, "{all}");
+    check_outgoing_traffic(srv, k, man).await;
     events
+}
+
+/// O11/O12 over the same connections, with the seed's paging rules and messages.
+async fn check_outgoing_traffic(srv: &Server, k: &str, man: &Value) {
+    let web = man[PRIMARY]["web_instance_id"].as_str().unwrap();
+    let vpc = man[PRIMARY]["vpc_id"].as_str().unwrap();
+    let (s, inst) = srv
+        .get(
+            &format!("/api/v1/outgoingtraffic/instance?instanceId={web}&page=1"),
+            k,
+        )
+        .await;
+    assert_eq!(s, 200, "{inst}");
+    assert_eq!(inst["data"].as_array().map(Vec::len), Some(1), "{inst}");
+    let row = &inst["data"][0];
+    assert_eq!(row["dstIpAddress"], "93.184.216.34");
+    assert_eq!(row["dstPort"], "443");
+    assert_eq!(row["srcIpAddress"], man[PRIMARY]["web_private_ip"]);
+    assert_eq!(row["instanceId"], web);
+    assert_eq!(row["interfaceId"], man[PRIMARY]["web_eni_id"]);
+    assert!(
+        row["time"].as_i64().is_some_and(|t| t > 1_700_000_000_000),
+        "{row}"
+    );
+    assert_eq!(
+        (inst["currentPage"].as_i64(), inst["size"].as_i64()),
+        (Some(1), Some(20))
+    );
+
+    let (_, by_vpc) = srv
+        .get(
+            &format!("/api/v1/outgoingtraffic/vpc?accountId={ACCOUNT}&vpcId={vpc}&isPageable=false&timeFrom=2020-01-01"),
+            k,
+        )
+        .await;
+    assert_eq!(
+        by_vpc["data"][0]["dstIpAddress"], "93.184.216.34",
+        "{by_vpc}"
+    );
+    // A window after the traffic holds none of it.
+    let (_, later) = srv
+        .get(
+            &format!("/api/v1/outgoingtraffic/vpc?accountId={ACCOUNT}&vpcId={vpc}&page=1&timeFrom=2099-01-01T00:00:00%2B02:00"),
+            k,
+        )
+        .await;
+    assert_eq!(later["data"].as_array().map(Vec::len), Some(0), "{later}");
+
+    for (path, msg) in [
+        (
+            format!("/api/v1/outgoingtraffic/instance?instanceId={web}&size=51"),
+            "Pageable size cannot be greater than 50",
+        ),
+        (
+            format!("/api/v1/outgoingtraffic/instance?instanceId={web}&page=0"),
+            "Page number should be greater than 0",
+        ),
+        (
+            format!("/api/v1/outgoingtraffic/vpc?vpcId={vpc}&page=1"),
+            "Invalid data",
+        ),
+        (
+            "/api/v1/outgoingtraffic/instance?instanceId=i-1%22%20or%20*&page=1".to_string(),
+            "Invalid data",
+        ),
+        (
+            format!(
+                "/api/v1/outgoingtraffic/instance?instanceId={web}&timeFrom=2026-01-01&timeTo=2025-12-31"
+            ),
+            "Parameter \u{2018}timeTo\u{2019} should come after \u{2018}timeFrom\u{2019}",
+        ),
+    ] {
+        let (s, b) = srv.get(&path, k).await;
+        assert_eq!((s, b["message"].as_str()), (400, Some(msg)), "{path}: {b}");
+    }
+    let (s, b) = srv
+        .get(
+            &format!("/api/v1/outgoingtraffic/instance?instanceId={web}&timeFrom=23.11.2026"),
+            k,
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Date in 'timeFrom' is not in proper format\nIt accepts formats"),
+        "{b}"
+    );
 }

@@ -76,6 +76,16 @@ const IMPLEMENTED: &[(&str, &str, &str)] = &[
     ("patch", "/edge/v1/policies/{uuid}", "UpdatePolicy"),
     ("delete", "/edge/v1/policies/{uuid}", "DeletePolicy"),
     ("get", "/api/v1/vms", "GetHosts"),
+    (
+        "get",
+        "/api/v1/outgoingtraffic/vpc",
+        "GetVpcOutgoingTraffic",
+    ),
+    (
+        "get",
+        "/api/v1/outgoingtraffic/instance",
+        "GetInstanceOutgoingTraffic",
+    ),
     ("get", "/api/v1/accounts", "GetAccounts"),
     ("get", "/api/v1/users", "GetCloudUsers"),
     ("get", "/api/v1/serverless", "GetServerless"),

@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
 }
 
-fn envelope<T: serde::Serialize>(data: Vec<T>, meta: &Page<()>) -> Json<Value> {
+pub(crate) fn envelope<T: serde::Serialize>(data: Vec<T>, meta: &Page<()>) -> Json<Value> {
     Json(json!({
         "errorMessage": Value::Null,
         "data": data,

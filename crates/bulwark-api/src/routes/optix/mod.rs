@@ -3,6 +3,7 @@
 pub mod environments;
 pub mod iac;
 pub mod inventory;
+pub mod traffic;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -14,4 +15,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(iac::router())
         .merge(inventory::router())
         .merge(environments::router())
+        .merge(traffic::router())
 }
