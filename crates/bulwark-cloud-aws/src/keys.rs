@@ -62,7 +62,7 @@ pub const AWS_X_FLOW_LOG: &str = "AWS_X_FLOW_LOG";
 pub const AWS_X_NETWORK_INTERFACE: &str = "AWS_X_NETWORK_INTERFACE";
 
 /// Every Optix search key this crate fills.
-pub const COVERED: [&str; 19] = [
+pub const COVERED: [&str; 20] = [
     AWS_HOST,
     AWS_AMI,
     AWS_EBS_VOLUME,
@@ -82,6 +82,7 @@ pub const COVERED: [&str; 19] = [
     AWS_TASK_DEFINITION,
     AWS_CONTAINER_FARGATE,
     IMAGE_REGISTRY,
+    AWS_EXTERNAL_ACCESS,
 ];
 
 /// The `moreInfo` fields of the Optix response sample for `search_key`, in

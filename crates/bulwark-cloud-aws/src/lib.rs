@@ -27,6 +27,7 @@
 //! carries every `moreInfo` field of that sample (see [`more_info_fields`]
 //! and [`Asset::more_info`]) plus further security attributes.
 
+mod analysis;
 mod ctx;
 mod databases;
 mod ec2;
@@ -152,6 +153,13 @@ pub async fn collect(
     join_all(jobs).await;
 
     let (mut assets, mut supporting, errors) = ctx.into_parts();
+    if analysis::external_access::SERVICES
+        .iter()
+        .any(|s| opts.wants(*s))
+    {
+        let findings = analysis::external_access(&account_id, &assets, &supporting);
+        assets.extend(findings);
+    }
     // Deterministic order for storage diffs and tests.
     let order = |a: &Asset, b: &Asset| {
         (&a.search_key, &a.region, &a.resource_id).cmp(&(&b.search_key, &b.region, &b.resource_id))
