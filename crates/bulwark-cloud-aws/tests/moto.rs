@@ -803,7 +803,10 @@ fn finds_resources_shared_outside_the_account() {
         let audit = one("bulwark-audit");
         assert_eq!(audit.name, "bulwark-audit trusted by 999999999999");
         assert_eq!(audit.is_public, Some(false));
-        assert_eq!(audit.data["resourceArn"], m(&e.manifest, &["audit_role_arn"]));
+        assert_eq!(
+            audit.data["resourceArn"],
+            m(&e.manifest, &["audit_role_arn"])
+        );
         assert_eq!(audit.data["principal"], "arn:aws:iam::999999999999:root");
         assert_eq!(audit.data["externalAccountId"], "999999999999");
         assert_eq!(audit.data["conditionKeys"], json!(["sts:ExternalId"]));
@@ -827,7 +830,10 @@ fn finds_resources_shared_outside_the_account() {
         assert_eq!(acl.data["severity"], "CRITICAL");
 
         let webhook = one("public-webhook");
-        assert_eq!(webhook.data["resourceArn"], m(&e.manifest, &["public_fn_arn"]));
+        assert_eq!(
+            webhook.data["resourceArn"],
+            m(&e.manifest, &["public_fn_arn"])
+        );
         assert_eq!(webhook.data["access"], "Invoke function");
         assert_eq!(webhook.data["statementSid"], "anyone-invoke");
         assert_eq!(webhook.data["severity"], "CRITICAL");
@@ -842,7 +848,10 @@ fn finds_resources_shared_outside_the_account() {
         let key = one(partner_key);
         assert_eq!(key.region, PRIMARY);
         assert_eq!(key.data["resourceType"], "AWS::KMS::Key");
-        assert_eq!(key.data["resourceArn"], m(&e.manifest, &["kms_partner_key_arn"]));
+        assert_eq!(
+            key.data["resourceArn"],
+            m(&e.manifest, &["kms_partner_key_arn"])
+        );
         assert_eq!(key.data["externalAccountId"], "444455556666");
         assert_eq!(key.data["conditionKeys"], json!(["kms:ViaService"]));
         assert_eq!(key.data["access"], "Use key, Read key metadata");

@@ -374,7 +374,7 @@ fn repository_domain_and_key_policies() {
         "arn:aws:ecr:us-east-1:123456789012:repository/checkout",
         json!({"policy": public_pull}),
     );
-    let f = only(&[repo.clone()]);
+    let f = only(std::slice::from_ref(&repo));
     assert_eq!(f.data["resourceType"], "AWS::ECR::Repository");
     assert_eq!(f.data["access"], "Pull images");
     assert_eq!(f.data["severity"], "CRITICAL");
