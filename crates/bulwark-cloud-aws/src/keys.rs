@@ -62,7 +62,7 @@ pub const AWS_X_FLOW_LOG: &str = "AWS_X_FLOW_LOG";
 pub const AWS_X_NETWORK_INTERFACE: &str = "AWS_X_NETWORK_INTERFACE";
 
 /// Every Optix search key this crate fills.
-pub const COVERED: [&str; 20] = [
+pub const COVERED: [&str; 21] = [
     AWS_HOST,
     AWS_AMI,
     AWS_EBS_VOLUME,
@@ -83,6 +83,7 @@ pub const COVERED: [&str; 20] = [
     AWS_CONTAINER_FARGATE,
     IMAGE_REGISTRY,
     AWS_SSO_USER,
+    AWS_EXTERNAL_ACCESS,
 ];
 
 /// Optix search keys filled from log files: events, never marked missing

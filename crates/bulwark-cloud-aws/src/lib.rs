@@ -30,6 +30,7 @@
 //! carries every `moreInfo` field of that sample (see [`more_info_fields`]
 //! and [`Asset::more_info`]) plus further security attributes.
 
+mod analysis;
 mod ctx;
 mod databases;
 mod ec2;
@@ -164,6 +165,20 @@ pub async fn collect(
     }
 
     let (mut assets, mut supporting, errors) = ctx.into_parts();
+    if analysis::external_access::SERVICES
+        .iter()
+        .any(|s| opts.wants(*s))
+    {
+        let findings = analysis::external_access(&account_id, &assets, &supporting);
+        assets.extend(findings);
+    }
+    if opts.wants(Service::Logs) {
+        let events = assets
+            .iter()
+            .filter(|a| a.search_key == keys::AWS_ACTIVITY_LOG);
+        let found = analysis::anomalies(&account_id, events);
+        assets.extend(found);
+    }
     // Deterministic order for storage diffs and tests.
     let order = |a: &Asset, b: &Asset| {
         (&a.search_key, &a.region, &a.resource_id).cmp(&(&b.search_key, &b.region, &b.resource_id))

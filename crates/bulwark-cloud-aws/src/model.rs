@@ -407,14 +407,29 @@ impl CollectResult {
     /// Whether the listing of `search_key` in `region` completed, i.e. an
     /// asset missing from it has really disappeared.
     ///
-    /// Account-wide listings (IAM, the S3 bucket list, Identity Center users,
-    /// all read in the home region) record their failures under
-    /// [`GLOBAL_REGION`], so they count as incomplete in every region.
+    /// Account-wide listings (IAM, the S3 bucket list, Identity Center users)
+    /// record their failures under [`GLOBAL_REGION`], so they count as
+    /// incomplete in every region.
+    ///
+    /// Derived findings (`AWS_EXTERNAL_ACCESS`) are complete only when every
+    /// listing they derive from is, and no policy of a listed resource went
+    /// unread.
     pub fn listing_complete(&self, search_key: &str, region: &str) -> bool {
-        !self.errors.iter().any(|e| {
-            (e.region == region || e.region == GLOBAL_REGION)
-                && e.search_keys.iter().any(|k| k == search_key)
-        })
+        let here = |e: &&ServiceError| e.region == region || e.region == GLOBAL_REGION;
+        if search_key == crate::keys::AWS_EXTERNAL_ACCESS {
+            use crate::analysis::external_access::{POLICY_READS, SOURCES};
+            return SOURCES.iter().all(|k| self.listing_complete(k, region))
+                && !self
+                    .errors
+                    .iter()
+                    .filter(here)
+                    .any(|e| POLICY_READS.contains(&(e.service.as_str(), e.operation.as_str())));
+        }
+        !self
+            .errors
+            .iter()
+            .filter(here)
+            .any(|e| e.search_keys.iter().any(|k| k == search_key))
     }
 }
 
@@ -504,5 +519,54 @@ mod tests {
         assert!(!r.listing_complete("AWS_SSO_USER", "eu-west-1"));
         let ok = CollectResult::default();
         assert!(ok.listing_complete("AWS_SSO_USER", GLOBAL_REGION));
+    }
+
+    #[test]
+    fn external_access_is_complete_only_with_its_sources() {
+        let err = |service: &str, region: &str, op: &str, keys: &[&str]| ServiceError {
+            service: service.into(),
+            region: region.into(),
+            operation: op.into(),
+            resource_id: None,
+            search_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+            message: "AccessDenied".into(),
+        };
+        let with = |errors: Vec<ServiceError>| CollectResult {
+            errors,
+            ..CollectResult::default()
+        };
+        const KEY: &str = crate::keys::AWS_EXTERNAL_ACCESS;
+        assert!(with(vec![]).listing_complete(KEY, "us-east-1"));
+        // Failures of unrelated listings do not matter.
+        let r = with(vec![err(
+            "ec2",
+            "us-east-1",
+            "DescribeInstances",
+            &["AWS_HOST"],
+        )]);
+        assert!(r.listing_complete(KEY, "us-east-1"));
+        for source in crate::analysis::external_access::SOURCES {
+            let r = with(vec![err("x", "us-east-1", "List", &[source])]);
+            assert!(!r.listing_complete(KEY, "us-east-1"), "{source}");
+            assert!(r.listing_complete(KEY, "eu-west-1"), "{source}");
+        }
+        // IAM is global: its failure makes every region incomplete.
+        let r = with(vec![err(
+            "iam",
+            GLOBAL_REGION,
+            "GetAccountAuthorizationDetails",
+            &["AWS_ROLE"],
+        )]);
+        assert!(!r.listing_complete(KEY, "eu-west-1"));
+        // A policy that could not be read drops findings of a listed resource.
+        let r = with(vec![err("s3", "eu-west-1", "GetBucketPolicy", &[])]);
+        assert!(!r.listing_complete(KEY, "eu-west-1"));
+        assert!(r.listing_complete(KEY, "us-east-1"));
+        assert!(
+            r.listing_complete("AWS_S3", "eu-west-1"),
+            "the bucket itself is listed"
+        );
+        let r = with(vec![err("kms", "us-east-1", "GetKeyRotationStatus", &[])]);
+        assert!(r.listing_complete(KEY, "us-east-1"), "not a policy read");
     }
 }

@@ -33,7 +33,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The statements of a document (`Statement` may be one object or a list).
-fn statements(doc: &Value) -> Vec<&Value> {
+pub(crate) fn statements(doc: &Value) -> Vec<&Value> {
     match doc.get("Statement") {
         Some(Value::Array(list)) => list.iter().collect(),
         Some(v @ Value::Object(_)) => vec![v],
@@ -41,7 +41,7 @@ fn statements(doc: &Value) -> Vec<&Value> {
     }
 }
 
-fn as_strings(v: &Value) -> Vec<&str> {
+pub(crate) fn as_strings(v: &Value) -> Vec<&str> {
     match v {
         Value::String(s) => vec![s.as_str()],
         Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),

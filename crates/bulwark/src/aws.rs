@@ -170,8 +170,10 @@ fn identity(key: &str, region: &str, natural: String, arn: Option<String>) -> St
             && rest.len() >= 8
             && rest.chars().all(|c| c.is_ascii_hexdigit())
     });
-    // Event ids (CloudTrail `eventID`, flow tuples naming their interface) are unique already.
-    if region == GLOBAL_REGION || key == keys::AWS_S3 || keys::EVENTS.contains(&key) || generated {
+    // Event ids (CloudTrail `eventID`, flow tuples naming their interface) and findings
+    // (which start with the resource's ARN) are unique already.
+    let unique = keys::EVENTS.contains(&key) || key == keys::AWS_EXTERNAL_ACCESS;
+    if region == GLOBAL_REGION || key == keys::AWS_S3 || unique || generated {
         natural
     } else {
         arn.unwrap_or_else(|| format!("{region}/{natural}"))

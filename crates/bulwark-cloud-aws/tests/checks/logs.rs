@@ -1,7 +1,9 @@
 //! Flow-log and CloudTrail files the fixture wrote into the log bucket.
 
 use bulwark_cloud_aws::CollectResult;
-use bulwark_cloud_aws::keys::{AWS_ACTIVITY_LOG, AWS_INCOMING_TRAFFIC, AWS_OUTGOING_TRAFFIC};
+use bulwark_cloud_aws::keys::{
+    AWS_ACTIVITY_LOG, AWS_HIGHRISK_ANOMALY, AWS_INCOMING_TRAFFIC, AWS_OUTGOING_TRAFFIC,
+};
 use serde_json::Value;
 
 use crate::support::{PRIMARY, SECONDARY, find, m};
@@ -107,4 +109,61 @@ pub fn check_activity(r: &CollectResult, man: &Value) {
             .iter()
             .all(|e| e.resource_id != id("uncollected_region"))
     );
+}
+
+pub fn check_anomalies(r: &CollectResult, man: &Value) {
+    let id = |name: &str| m(man, &["events", name]);
+    let found: Vec<(&str, &str, &str)> = r
+        .assets
+        .iter()
+        .filter(|a| a.search_key == AWS_HIGHRISK_ANOMALY)
+        .map(|a| {
+            (
+                a.data["ruleId"].as_str().unwrap_or_default(),
+                a.data["severity"].as_str().unwrap_or_default(),
+                a.resource_id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 5, "{found:#?}");
+    for (rule, severity, event) in [
+        ("console-login-no-mfa", "MEDIUM", "console_login_no_mfa"),
+        ("root-console-login-no-mfa", "CRITICAL", "root_login"),
+        ("cloudtrail-tampering", "HIGH", "stop_logging"),
+        ("security-group-open-to-world", "HIGH", "open_ssh"),
+        ("iam-privilege-escalation", "HIGH", "attach_admin"),
+    ] {
+        let want = format!("{rule}:{}", id(event));
+        assert!(
+            found
+                .iter()
+                .any(|(r, s, i)| *r == rule && *s == severity && *i == want),
+            "{rule} {severity} for {event} missing from {found:#?}"
+        );
+    }
+    // A refused DeleteTrail is no tampering; a read-only call raises nothing.
+    for quiet in [
+        "denied_delete_trail",
+        "describe_instances",
+        "eu_run_instances",
+    ] {
+        assert!(
+            !found.iter().any(|(_, _, i)| i.ends_with(id(quiet))),
+            "{quiet} raised an anomaly: {found:#?}"
+        );
+    }
+    let stop = r
+        .assets
+        .iter()
+        .find(|a| a.resource_id == format!("cloudtrail-tampering:{}", id("stop_logging")))
+        .unwrap();
+    assert_eq!(
+        stop.data["principal"],
+        "arn:aws:sts::123456789012:assumed-role/deploy/ci"
+    );
+    assert_eq!(
+        stop.data["eventIds"],
+        serde_json::json!([id("stop_logging")])
+    );
+    assert_eq!(stop.region, PRIMARY);
 }

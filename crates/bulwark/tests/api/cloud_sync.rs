@@ -343,6 +343,40 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
 
     let events = check_logs(&srv, &k, man).await;
 
+    // Every AWS key the collector fills serves the emulator's planted resources.
+    for key in bulwark_cloud_aws::keys::COVERED
+        .iter()
+        .chain(bulwark_cloud_aws::keys::EVENTS.iter())
+    {
+        let (s, page) = srv.get(&format!("/api/v1/search/{key}?size=1"), &k).await;
+        assert_eq!(s, 200, "{key}: {page}");
+        assert!(
+            page["totalPages"].as_i64().unwrap_or(0) >= 1,
+            "{key} is empty: {page}"
+        );
+    }
+    let (_, shared) = srv
+        .get(
+            "/api/v1/search/AWS_EXTERNAL_ACCESS?searchTerm=externalAccountId:444455556666%20and%20severity:HIGH&size=10",
+            &k,
+        )
+        .await;
+    assert_eq!(
+        names(&shared),
+        ["bulwark-partner-share shared with 444455556666"].map(String::from),
+        "{shared}"
+    );
+    let (_, critical) = srv
+        .get(
+            "/api/v1/search/AWS_HIGHRISK_ANOMALY?searchTerm=severity:CRITICAL&size=10",
+            &k,
+        )
+        .await;
+    assert_eq!(
+        critical["data"][0]["data"]["ruleId"], "root-console-login-no-mfa",
+        "{critical}"
+    );
+
     // A bucket deleted in the cloud is marked missing by the next sync; events stay
     // even though their log files are gone.
     let out = moto::python()
