@@ -92,11 +92,20 @@ async fn vpc_traffic(
         account_id: q.account_id.as_deref(),
         vpc_id: q.vpc_id.as_deref(),
     };
-    let page = st
+    respond(&st, &p, scope, &q.page).await
+}
+
+async fn respond(
+    st: &AppState,
+    p: &bulwark_core::auth::Principal,
+    scope: TrafficScope<'_>,
+    q: &PageParams,
+) -> Result<Json<Value>, ApiError> {
+    let (data, meta) = st
         .inventory
-        .outgoing_traffic(&p, scope, q.page.params())
-        .await?;
-    let (data, meta) = page.split();
+        .outgoing_traffic(p, scope, q.params())
+        .await?
+        .split();
     Ok(envelope(data, &meta))
 }
 
@@ -114,10 +123,5 @@ async fn instance_traffic(
     let scope = TrafficScope::Instance {
         instance_id: q.instance_id.as_deref(),
     };
-    let page = st
-        .inventory
-        .outgoing_traffic(&p, scope, q.page.params())
-        .await?;
-    let (data, meta) = page.split();
-    Ok(envelope(data, &meta))
+    respond(&st, &p, scope, &q.page).await
 }
