@@ -282,7 +282,11 @@ impl InventoryService {
             ),
         };
         let ids = self.check_account_ids(caller, account_ids).await?;
-        let counts = self.store.asset_counts(caller.account_id).await?;
+        // Events and findings are about resources; `cloudAssets` counts resources.
+        let counts = self
+            .store
+            .asset_counts(caller.account_id, &bulwark_inventory::NOT_RESOURCES)
+            .await?;
         let mut out = Vec::new();
         for (_, d) in self.environments(caller.account_id).await? {
             let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();

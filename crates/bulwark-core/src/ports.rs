@@ -212,8 +212,13 @@ pub trait AssetRepo: Send + Sync {
     ) -> Result<usize>;
     /// Present (not missing) assets, ordered by search key and resource id.
     async fn query_assets(&self, account_id: Uuid, q: &AssetQuery<'_>) -> Result<AssetPage>;
-    /// Present assets per (cloud account id, provider), for `GET /api/v1/accounts`.
-    async fn asset_counts(&self, account_id: Uuid) -> Result<Vec<(String, String, i64)>>;
+    /// Present assets per (cloud account id, provider), for `GET /api/v1/accounts`,
+    /// leaving out the search keys in `except`.
+    async fn asset_counts(
+        &self,
+        account_id: Uuid,
+        except: &[&str],
+    ) -> Result<Vec<(String, String, i64)>>;
 }
 
 /// Liveness of the store.

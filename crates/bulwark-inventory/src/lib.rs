@@ -94,7 +94,7 @@ mod snapshot;
 
 pub use error::IngestError;
 pub use json::is_public_ip;
-pub use keys::{Coverage, SEARCH_KEYS, SearchKeyInfo, search_key_info};
+pub use keys::{Coverage, NOT_RESOURCES, SEARCH_KEYS, SearchKeyInfo, search_key_info};
 pub use model::{Asset, IgnoredKind, Normalized, Provider, Tag, UnknownProvider, Warning};
 pub use normalize::{normalize, normalize_with_limits};
 pub use scan::{IMAGE_SCAN_KEY, MAX_FINDINGS};

@@ -319,15 +319,25 @@ impl AssetRepo for SqlStore {
         Ok(AssetPage { assets, total })
     }
 
-    async fn asset_counts(&self, account_id: Uuid) -> Result<Vec<(String, String, i64)>> {
-        let rows = sqlx::query(
+    async fn asset_counts(
+        &self,
+        account_id: Uuid,
+        except: &[&str],
+    ) -> Result<Vec<(String, String, i64)>> {
+        let not_in = if except.is_empty() {
+            String::new()
+        } else {
+            format!("AND search_key NOT IN ({})", placeholders(2, except.len()))
+        };
+        let sql = format!(
             "SELECT cloud_account_id, provider, COUNT(*) AS n FROM assets WHERE account_id = $1 AND missing = 0 \
-             GROUP BY cloud_account_id, provider ORDER BY cloud_account_id",
-        )
-        .bind(account_id.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+             {not_in} GROUP BY cloud_account_id, provider ORDER BY cloud_account_id"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account_id.to_string());
+        for k in except {
+            q = q.bind(k.to_string());
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db)?;
         rows.iter()
             .map(|r| {
                 Ok((

@@ -55,6 +55,22 @@ impl SearchKeyInfo {
     }
 }
 
+/// Keys whose objects are events or findings about resources rather than resources:
+/// `GET /api/v1/accounts` leaves them out of `cloudAssets`.
+pub const NOT_RESOURCES: [&str; 11] = [
+    "AWS_ACTIVITY_LOG",
+    "AWS_EXTERNAL_ACCESS",
+    "AWS_HIGHRISK_ANOMALY",
+    "AWS_INCOMING_TRAFFIC",
+    "AWS_OUTGOING_TRAFFIC",
+    "AZURE_ACTIVITY_LOG",
+    "AZURE_INCOMING_TRAFFIC",
+    "AZURE_OUTGOING_TRAFFIC",
+    "GCP_ACTIVITY_LOG",
+    "GCP_INCOMING_TRAFFIC",
+    "GCP_OUTGOING_TRAFFIC",
+];
+
 /// The table row of a search key (exact, case-sensitive match).
 pub fn search_key_info(key: &str) -> Option<&'static SearchKeyInfo> {
     SEARCH_KEYS.iter().find(|info| info.key == key)

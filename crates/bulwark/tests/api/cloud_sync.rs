@@ -343,18 +343,28 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
 
     let events = check_logs(&srv, &k, man).await;
 
-    // Every AWS key the collector fills serves the emulator's planted resources.
+    // Every AWS key the collector fills serves the emulator's planted resources, and
+    // `cloudAssets` counts the resources among them, not events or findings.
+    let mut resources = 0;
     for key in bulwark_cloud_aws::keys::COVERED
         .iter()
         .chain(bulwark_cloud_aws::keys::EVENTS.iter())
     {
         let (s, page) = srv.get(&format!("/api/v1/search/{key}?size=1"), &k).await;
         assert_eq!(s, 200, "{key}: {page}");
-        assert!(
-            page["totalPages"].as_i64().unwrap_or(0) >= 1,
-            "{key} is empty: {page}"
-        );
+        // With size 1, the number of pages is the number of objects.
+        let n = page["totalPages"].as_i64().unwrap_or(0);
+        assert!(n >= 1, "{key} is empty: {page}");
+        if !bulwark_inventory::NOT_RESOURCES.contains(key) {
+            resources += n;
+        }
     }
+    let (_, accounts) = srv.get("/api/v1/accounts?provider=AWS", &k).await;
+    assert_eq!(
+        accounts[0]["cloudAssets"].as_i64(),
+        Some(resources),
+        "{accounts}"
+    );
     let (_, shared) = srv
         .get(
             "/api/v1/search/AWS_EXTERNAL_ACCESS?searchTerm=externalAccountId:444455556666%20and%20severity:HIGH&size=10",
