@@ -107,17 +107,27 @@ impl Ctx {
         R: fmt::Debug,
     {
         let mut out = Vec::new();
-        loop {
-            let next = {
-                let _permit = self.sem.acquire().await.ok();
-                stream.next().await
-            };
-            match next {
-                Some(Ok(page)) => out.push(page),
-                Some(Err(e)) => return Err(ApiError::from_sdk(&e)),
-                None => return Ok(out),
-            }
+        while let Some(page) = self.next_page(&mut stream).await {
+            out.push(page?);
         }
+        Ok(out)
+    }
+
+    /// One page of an SDK paginator under a permit, for callers that stop
+    /// early (a read budget) instead of draining it.
+    pub(crate) async fn next_page<T, E, R>(
+        &self,
+        stream: &mut PaginationStream<Result<T, SdkError<E, R>>>,
+    ) -> Option<Result<T, ApiError>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug,
+    {
+        let _permit = self.sem.acquire().await.ok();
+        stream
+            .next()
+            .await
+            .map(|r| r.map_err(|e| ApiError::from_sdk(&e)))
     }
 
     fn with_sink(&self, f: impl FnOnce(&mut Sink)) {

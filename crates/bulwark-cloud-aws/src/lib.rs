@@ -160,8 +160,8 @@ pub async fn collect(
     // the number of jobs, bounds the requests in flight.
     join_all(jobs).await;
     // The log files' locations come from the flow logs and trails just collected.
-    if opts.wants(Service::Logs) {
-        logs::collect(&ctx, &session, &opts.home_region, &regions, &opts.logs).await;
+    if opts.wants(Service::Logs) || opts.wants(Service::CloudWatchLogs) {
+        logs::collect(&ctx, &session, opts, &regions).await;
     }
 
     let (mut assets, mut supporting, errors) = ctx.into_parts();

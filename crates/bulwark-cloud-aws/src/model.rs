@@ -159,11 +159,13 @@ pub enum Service {
     IdentityCenter,
     /// Log files in S3: VPC flow-log records and CloudTrail events.
     Logs,
+    /// VPC flow-log records delivered to CloudWatch Logs.
+    CloudWatchLogs,
 }
 
 impl Service {
     /// Every service, in collection order.
-    pub const ALL: [Service; 14] = [
+    pub const ALL: [Service; 15] = [
         Service::Iam,
         Service::S3,
         Service::Ec2,
@@ -178,6 +180,7 @@ impl Service {
         Service::Kms,
         Service::IdentityCenter,
         Service::Logs,
+        Service::CloudWatchLogs,
     ];
 
     /// The IAM service prefix (`ec2`, `iam`, …), used in [`ServiceError::service`].
@@ -198,6 +201,7 @@ impl Service {
             Service::IdentityCenter => "sso",
             // The log files are read with S3 calls.
             Service::Logs => "s3",
+            Service::CloudWatchLogs => "logs",
         }
     }
 }

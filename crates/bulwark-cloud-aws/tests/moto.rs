@@ -700,7 +700,11 @@ fn a_failing_region_is_recorded_and_the_rest_collected() {
             // where the flow logs and trails found elsewhere point.
             if !matches!(
                 service,
-                Service::Iam | Service::S3 | Service::IdentityCenter | Service::Logs
+                Service::Iam
+                    | Service::S3
+                    | Service::IdentityCenter
+                    | Service::Logs
+                    | Service::CloudWatchLogs
             ) {
                 assert!(
                     broken_services.contains(service.prefix()),

@@ -9,6 +9,9 @@
 //! asset is one connection tuple (interface, remote address, service port,
 //! protocol, action) in one UTC hour, with packets and bytes each way, so
 //! re-reading the same files gives the same assets (idempotent upserts).
+//! Connections are kept per flow log: two flow logs watching the same
+//! interface (a VPC's and a subnet's, or one to S3 and one to CloudWatch
+//! Logs) see the same packets, and summing them would double the traffic.
 //!
 //! Which side is local: the record's `flow-direction` (format v5) when
 //! present, else the interface's own address, else the VPC CIDRs.
@@ -95,6 +98,7 @@ pub(crate) fn field_names(first_line: &str, log_format: Option<&str>) -> (Vec<St
 /// One connection tuple in one hour.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
+    flow_log: String,
     interface: String,
     inbound: bool,
     local: String,
@@ -114,7 +118,6 @@ struct Totals {
     records: i64,
     first: i64,
     last: i64,
-    flow_log: String,
     vpc_id: Option<String>,
     subnet_id: Option<String>,
     instance_id: Option<String>,
@@ -246,6 +249,7 @@ impl<'a> Flows<'a> {
         // service port.
         let local_serves = server_port(local_port, remote_port);
         let key = Key {
+            flow_log: flow_log.to_owned(),
             interface,
             inbound: local_serves,
             local: local.to_owned(),
@@ -267,7 +271,6 @@ impl<'a> Flows<'a> {
         let t = self.map.entry(slot).or_insert_with(|| Totals {
             first: start,
             last: end,
-            flow_log: flow_log.to_owned(),
             vpc_id: get("vpc-id")
                 .map(str::to_owned)
                 .or_else(|| known.and_then(|i| i.vpc_id.clone())),
@@ -344,7 +347,8 @@ fn asset(account: &str, region: String, k: Key, t: Totals) -> Asset {
     let remote_public = is_public_ip(&k.remote);
     let direction = if k.inbound { "Inbound" } else { "Outbound" };
     let resource_id = format!(
-        "{}/{}/{source}>{destination}:{}/{protocol}/{}/{}",
+        "{}/{}/{}/{source}>{destination}:{}/{protocol}/{}/{}",
+        k.flow_log,
         k.interface,
         direction.to_ascii_lowercase(),
         k.service_port,
@@ -352,7 +356,7 @@ fn asset(account: &str, region: String, k: Key, t: Totals) -> Asset {
         k.hour
     );
     let data = json!({
-        "flowLogId": t.flow_log,
+        "flowLogId": k.flow_log,
         "interfaceId": k.interface,
         "instanceId": t.instance_id,
         "vpcId": t.vpc_id,

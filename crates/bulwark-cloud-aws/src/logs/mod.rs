@@ -14,6 +14,7 @@
 //! [`LogLimits`]; those keys are events, so the server never marks them
 //! missing when a later window no longer contains them.
 
+mod cwl;
 mod flow;
 mod reader;
 mod trail;
@@ -28,13 +29,13 @@ use crate::keys::{
     AWS_ACTIVITY_LOG, AWS_INCOMING_TRAFFIC, AWS_OUTGOING_TRAFFIC, AWS_VPC, AWS_X_CLOUDTRAIL_TRAIL,
     AWS_X_FLOW_LOG, AWS_X_NETWORK_INTERFACE,
 };
-use crate::model::{Asset, LogLimits, Service};
+use crate::model::{Asset, CollectOptions, Service};
 use crate::session::Session;
 use flow::{Flows, Interface, Network};
 use reader::{Listed, Reader, split_s3_arn, with_slash};
 use trail::Events;
 
-const TRAFFIC: [&str; 2] = [AWS_INCOMING_TRAFFIC, AWS_OUTGOING_TRAFFIC];
+pub(super) const TRAFFIC: [&str; 2] = [AWS_INCOMING_TRAFFIC, AWS_OUTGOING_TRAFFIC];
 /// Files fetched at once per source; bounds memory as well as requests.
 const BATCH: usize = 4;
 
@@ -42,11 +43,11 @@ const BATCH: usize = 4;
 pub(crate) async fn collect(
     ctx: &Ctx,
     session: &Session,
-    home: &str,
+    opts: &CollectOptions,
     regions: &[String],
-    limits: &LogLimits,
 ) {
-    let reader = Reader::new(ctx, session, home, limits);
+    let limits = &opts.logs;
+    let reader = Reader::new(ctx, session, &opts.home_region, limits);
     let supporting = ctx.supporting_of(&[
         AWS_X_FLOW_LOG,
         AWS_X_CLOUDTRAIL_TRAIL,
@@ -57,7 +58,13 @@ pub(crate) async fn collect(
 
     let mut flows = Flows::new(&ctx.account_id, &network, limits.max_flows);
     for fl in supporting.iter().filter(|a| a.search_key == AWS_X_FLOW_LOG) {
-        read_flow_log(&reader, fl, &mut flows).await;
+        match fl.data["logDestinationType"].as_str() {
+            Some("s3") if opts.wants(Service::Logs) => read_flow_log(&reader, fl, &mut flows).await,
+            Some("cloud-watch-logs") if opts.wants(Service::CloudWatchLogs) => {
+                cwl::read_flow_log(ctx, session, limits, fl, &mut flows).await;
+            }
+            _ => {}
+        }
     }
     if flows.dropped > 0 {
         note(
@@ -92,6 +99,9 @@ pub(crate) async fn collect(
             .or_insert_with(|| (t.name.clone(), org));
         entry.1 |= org;
     }
+    if !opts.wants(Service::Logs) {
+        destinations.clear();
+    }
     for ((bucket, prefix), (name, org)) in &destinations {
         read_trail(&reader, regions, bucket, prefix, name, *org, &mut events).await;
     }
@@ -117,7 +127,7 @@ const GLOBAL_SCOPE: Scope<'static> = Scope {
     region: crate::model::GLOBAL_REGION,
 };
 
-fn note(ctx: &Ctx, scope: Scope<'_>, operation: &str, keys: &[&str], message: String) {
+pub(super) fn note(ctx: &Ctx, scope: Scope<'_>, operation: &str, keys: &[&str], message: String) {
     ctx.fail_list(
         scope,
         operation,
@@ -167,9 +177,6 @@ fn network(supporting: &[Asset], vpcs: &[Asset]) -> Network {
 async fn read_flow_log(reader: &Reader<'_>, fl: &Asset, flows: &mut Flows<'_>) {
     let ctx = reader.ctx;
     let d = &fl.data;
-    if d["logDestinationType"].as_str() != Some("s3") {
-        return;
-    }
     let scope = Scope {
         service: Service::Logs,
         region: &fl.region,

@@ -12,7 +12,12 @@ pub fn check_traffic(r: &CollectResult, man: &Value) {
     let eni = m(man, &[PRIMARY, "web_eni_id"]);
     let ip = m(man, &[PRIMARY, "web_private_ip"]);
     let instance = m(man, &[PRIMARY, "web_instance_id"]);
-    let of = |key: &str| -> Vec<_> { r.assets.iter().filter(|a| a.search_key == key).collect() };
+    let of = |key: &str| -> Vec<_> {
+        r.assets
+            .iter()
+            .filter(|a| a.search_key == key && a.region == PRIMARY)
+            .collect()
+    };
     let incoming = of(AWS_INCOMING_TRAFFIC);
     let outgoing = of(AWS_OUTGOING_TRAFFIC);
     // SSH (request and reply folded into one connection) and the RDP probe;
@@ -55,6 +60,39 @@ pub fn check_traffic(r: &CollectResult, man: &Value) {
     assert_eq!(https.data["bytesOut"], 3000);
     assert_eq!(https.data["bytesIn"], 90000);
     assert_eq!(https.data["flowRecords"], 2);
+
+    // eu-west-1: the web server's interface logs to CloudWatch Logs.
+    let eu = |key: &str| -> Vec<_> {
+        r.assets
+            .iter()
+            .filter(|a| a.search_key == key && a.region == SECONDARY)
+            .collect()
+    };
+    let (eu_in, eu_out) = (eu(AWS_INCOMING_TRAFFIC), eu(AWS_OUTGOING_TRAFFIC));
+    assert_eq!(
+        (eu_in.len(), eu_out.len()),
+        (1, 1),
+        "{eu_in:#?} {eu_out:#?}"
+    );
+    let rdp = &eu_in[0].data;
+    assert_eq!(rdp["flowLogId"], m(man, &["cwl_flow_log_id"]));
+    assert_eq!(rdp["destinationPort"], 3389);
+    assert_eq!(rdp["sourceIp"], "198.51.100.77");
+    assert_eq!(rdp["destinationIp"], m(man, &[SECONDARY, "web_private_ip"]));
+    assert_eq!(
+        (rdp["bytesIn"].as_i64(), rdp["bytesOut"].as_i64()),
+        (Some(4200), Some(51000))
+    );
+    assert_eq!(rdp["instanceId"], m(man, &[SECONDARY, "web_instance_id"]));
+    let dns = &eu_out[0].data;
+    assert_eq!(
+        (
+            dns["destinationIp"].as_str(),
+            dns["destinationPort"].as_i64()
+        ),
+        (Some("8.8.8.8"), Some(53))
+    );
+    assert_eq!(dns["protocol"], "UDP");
 }
 
 pub fn check_activity(r: &CollectResult, man: &Value) {

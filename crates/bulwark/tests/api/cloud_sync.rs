@@ -486,7 +486,7 @@ async fn check_logs(srv: &Server, k: &str, man: &Value) -> usize {
     );
     let (_, out) = srv
         .get(
-            "/api/v1/search/AWS_OUTGOING_TRAFFIC?searchTerm=remoteIsPublic:true&size=10",
+            "/api/v1/search/AWS_OUTGOING_TRAFFIC?searchTerm=remoteIsPublic:true%20and%20region:us-east-1&size=10",
             k,
         )
         .await;
