@@ -216,3 +216,53 @@ pub async fn audit(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     response
 }
+
+/// Records a login that opened a session. Login endpoints answer before a principal
+/// exists (SSO callbacks are public, token login is a GET), so the audit layer, which
+/// records authenticated changes, does not see them; a security team still needs to
+/// know who signed in, how and from where. Neither the SAML response nor the code is
+/// kept: the body is empty.
+pub(crate) async fn audit_login(
+    state: &AppState,
+    session: &bulwark_core::model::Session,
+    account_name: &str,
+    (method, path, op): (&str, &str, &str),
+    status: axum::http::StatusCode,
+) -> Result<(), ApiError> {
+    let now = clock::now_ms();
+    let auth_type = match session.login_type {
+        bulwark_core::model::LoginType::Token => "token_login",
+        bulwark_core::model::LoginType::Saml => "saml",
+        bulwark_core::model::LoginType::Oidc => "oidc",
+    };
+    let event = AuditEvent {
+        uuid: Uuid::new_v4(),
+        account_id: session.account_id,
+        account_name: account_name.to_string(),
+        auth_account_name: account_name.to_string(),
+        auth_role: session.role,
+        auth_type: auth_type.into(),
+        auth_uuid: session.uuid.to_string(),
+        user_login: session.user_uuid.clone(),
+        user_display_name: String::new(),
+        client_ip: session.client_ip.clone(),
+        create_time: now,
+        expire_time_sec: now / 1000 + state.config.audit_retention_sec,
+        method: method.into(),
+        path: path.into(),
+        matched_path: path.into(),
+        op: op.into(),
+        protocol: "http".into(),
+        proto_version: String::new(),
+        request_body: String::new(),
+        response_status: i32::from(status.as_u16()),
+        response_status_text: status.canonical_reason().unwrap_or("").into(),
+        trace: String::new(),
+        object_uuid: session.uuid.to_string(),
+    };
+    // As for any audited change: no session without its audit event.
+    state.audit.record(&event).await.map_err(|e| {
+        tracing::error!(error = %e, "login audit event could not be recorded");
+        ApiError::Domain(DomainError::Storage(format!("audit log unavailable: {e}")))
+    })
+}

@@ -176,6 +176,18 @@ async fn token_login_exchanges_an_api_token_for_a_revocable_jwt() {
     assert_eq!(session["client_ip"], "127.0.0.1");
     let jwt = session["token"].as_str().unwrap().to_string();
     assert_eq!(jwt.split('.').count(), 3, "a JWT");
+    // The login is in the audit log, though it is a GET.
+    let (_, audit) = srv.get("/edge/v1/audit-events?start_time=0", &admin).await;
+    let login = audit["audit_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["op"] == "TokenLogin")
+        .unwrap_or_else(|| panic!("no TokenLogin in {audit}"));
+    assert_eq!(login["auth_type"], "token_login");
+    assert_eq!(login["object_uuid"], session["uuid"]);
+    assert_eq!(login["response_status"], 200);
+    assert_eq!(login["client_ip"], "127.0.0.1");
 
     let bearer = format!("Bearer {jwt}");
     let (s, me) = srv

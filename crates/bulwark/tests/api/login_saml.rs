@@ -321,6 +321,27 @@ async fn saml_login_opens_a_session_whose_jwt_works_and_cannot_be_replayed() {
     let (s, e, _) = post_acs(&t.srv, &saml, &relay).await;
     assert_eq!(s, 403, "{e}");
 
+    // The login is audited (the public callback has no principal for the audit layer),
+    // once: the refused replay opened nothing.
+    let (_, audit) = t
+        .srv
+        .get("/edge/v1/audit-events?start_time=0", &t.admin)
+        .await;
+    let logins: Vec<&Value> = audit["audit_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["op"] == "SamlAcs")
+        .collect();
+    assert_eq!(logins.len(), 1, "{audit}");
+    assert_eq!(logins[0]["auth_type"], "saml");
+    assert_eq!(logins[0]["user_login"], t.ada.as_str());
+    assert_eq!(logins[0]["object_uuid"], session["uuid"]);
+    assert_eq!(
+        logins[0]["request_body"], "",
+        "the SAML response is not kept"
+    );
+
     // With a redirect: 302 there, the JWT in an HttpOnly cookie.
     let (s, idp_url) = start_login(&t.srv, "account=acme&redirect=%2Fdashboard").await;
     assert_eq!(s, 302);

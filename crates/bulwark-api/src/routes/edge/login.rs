@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Auth, client_ip};
+use crate::auth::{Auth, audit_login, client_ip};
 use crate::dto::session::SessionDto;
 use crate::error::{ApiError, AppQuery};
 use crate::state::{ApiConfig, AppState};
@@ -85,11 +85,14 @@ async fn token_login(
     }
     let ip = client_ip(req.extensions());
     let (session, jwt) = st.auth.token_login(&p, &q.account, &ip).await?;
-    session_response(
+    let response = session_response(
         &st.config,
         SessionDto::new(&session, &p.account_name, jwt),
         q.redirect,
-    )
+    )?;
+    let endpoint = ("GET", "/edge/v1/token-login", "TokenLogin");
+    audit_login(&st, &session, &p.account_name, endpoint, response.status()).await?;
+    Ok(response)
 }
 
 /// How every login ends: the session as JSON, or, with a (validated) `redirect`, a 302

@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::login::{redirect_allowed, session_response};
-use crate::auth::{Auth, client_ip};
+use crate::auth::{Auth, audit_login, client_ip};
 use crate::dto::session::SessionDto;
 use crate::error::{ApiError, AppJson, AppQuery};
 use crate::state::AppState;
@@ -115,10 +115,24 @@ pub struct AcsForm {
     relay_state: String,
 }
 
-fn finished(st: &AppState, login: SsoLogin) -> Result<Response, ApiError> {
+/// Answers with the session (or the redirect) and audits the login.
+async fn finished(
+    st: &AppState,
+    login: SsoLogin,
+    endpoint: (&str, &str, &str),
+) -> Result<Response, ApiError> {
     let mut dto = SessionDto::new(&login.session, &login.account_name, login.jwt);
     dto.tags = login.groups;
-    session_response(&st.config, dto, login.redirect)
+    let response = session_response(&st.config, dto, login.redirect)?;
+    audit_login(
+        st,
+        &login.session,
+        &login.account_name,
+        endpoint,
+        response.status(),
+    )
+    .await?;
+    Ok(response)
 }
 
 /// SAML assertion consumer service (Bulwark extension)
@@ -140,7 +154,7 @@ async fn saml_acs(State(st): State<AppState>, req: Request) -> Result<Response, 
     let login = sso(&st)?
         .finish_saml(&sp(&st), &form.saml_response, &form.relay_state, &ip)
         .await?;
-    finished(&st, login)
+    finished(&st, login, ("POST", "/edge/v1/login/saml/acs", "SamlAcs")).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -180,7 +194,12 @@ async fn oidc_callback(
     };
     let ip = client_ip(req.extensions());
     let login = sso(&st)?.finish_oidc(&sp(&st), &code, &state, &ip).await?;
-    finished(&st, login)
+    finished(
+        &st,
+        login,
+        ("GET", "/edge/v1/login/oidc/callback", "OidcCallback"),
+    )
+    .await
 }
 
 /// OIDC client settings; `client_secret` is write-only.
