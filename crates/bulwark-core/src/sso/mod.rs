@@ -129,6 +129,12 @@ impl SsoService {
         }
     }
 
+    /// The account's SAML IdP metadata (E005's `idp_metadata`), empty when SAML is
+    /// not set up. It holds only public certificates and endpoints.
+    pub async fn idp_metadata(&self, account_id: Uuid) -> Result<String> {
+        Ok(self.config(account_id).await?.idp_metadata)
+    }
+
     pub(crate) async fn save_config(&self, account_id: Uuid, cfg: &SsoConfig) -> Result<()> {
         let v = serde_json::to_value(cfg)
             .map_err(|e| DomainError::Internal(format!("SSO settings: {e}")))?;

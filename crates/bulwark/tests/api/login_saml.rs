@@ -268,6 +268,13 @@ async fn setup() -> Setup {
         cfg["saml"]["acs_url"],
         format!("{}/edge/v1/login/saml/acs", srv.base)
     );
+    // E005 shows the metadata the account logs in with.
+    let (_, account) = srv.get("/edge/v1/accounts/acme", &admin).await;
+    assert_eq!(
+        account["idp_metadata"],
+        json!(idp.metadata().await),
+        "{account}"
+    );
     Setup {
         _env: env,
         srv,

@@ -44,6 +44,9 @@ wire_object! {
         backend_shard: String,
         create_time: i64,
         display_name: String,
+        /// The SAML IdP metadata XML set with `PUT /bulwark/v1/accounts/{name}/sso`;
+        /// empty without SAML (E005 only).
+        idp_metadata: String,
         location: String,
         name: String,
         onboarding: AccountOnboarding,

@@ -21,6 +21,7 @@ async fn accounts_show_only_their_own_details_and_record_the_eula_signature() {
     );
     assert!(uuid::Uuid::parse_str(a["uuid"].as_str().unwrap()).is_ok());
     assert!(a["create_time"].as_i64().unwrap() > 0);
+    assert_eq!(a["idp_metadata"], "", "no SAML set up");
     assert_eq!(srv.get("/edge/v1/accounts/globex", &admin).await.0, 404);
     assert_eq!(srv.get("/edge/v1/accounts/nope", &admin).await.0, 404);
     let (_, list) = srv.get("/edge/v1/accounts", &reader).await;

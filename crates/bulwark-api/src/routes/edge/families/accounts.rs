@@ -74,7 +74,14 @@ async fn get_account(
     let a = AccountsService::new(st.store.clone())
         .details(&p, &name)
         .await?;
-    Ok(Json(account_json(&a)))
+    let mut doc = account_json(&a);
+    // `details` has checked the name is the caller's own account.
+    let metadata = match &st.sso {
+        Some(sso) => sso.idp_metadata(a.id).await?,
+        None => String::new(),
+    };
+    doc["idp_metadata"] = json!(metadata);
+    Ok(Json(doc))
 }
 
 /// Get account onboarding info
