@@ -413,6 +413,10 @@ fn user_data(dir: &Directory, u: &User, account_id: &str, instance_region: &str)
         "userName": u.user_name(),
         "displayName": u.display_name(),
         "name": u.name().map(|n| json!({"givenName": n.given_name(), "familyName": n.family_name()})),
+        // Also at the top: in the search document the asset's own `name` (the user
+        // name) takes the `name` field, so `givenName:Dana` is how search reaches these.
+        "givenName": u.name().and_then(|n| n.given_name()),
+        "familyName": u.name().and_then(|n| n.family_name()),
         "emails": emails,
         "primaryEmail": primary_email,
         "title": u.title(),

@@ -322,6 +322,13 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
         )
         .await;
     assert_eq!(names(&direct), vec!["eli.reader".to_string()], "{direct}");
+    let (_, by_name) = srv
+        .get(
+            "/api/v1/search/AWS_SSO_USER?searchTerm=givenName:dana&size=10",
+            &k,
+        )
+        .await;
+    assert_eq!(names(&by_name), vec!["dana.admin".to_string()], "{by_name}");
 
     // /accounts reflects the sync.
     let (_, accounts) = srv.get("/api/v1/accounts?provider=AWS", &k).await;
