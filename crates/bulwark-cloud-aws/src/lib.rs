@@ -169,7 +169,8 @@ pub async fn collect(
         .iter()
         .any(|s| opts.wants(*s))
     {
-        let findings = analysis::external_access(&account_id, &assets, &supporting);
+        let mut findings = analysis::external_access(&account_id, &assets, &supporting);
+        analysis::mark_trusted(&mut findings, &opts.trusted_accounts);
         assets.extend(findings);
     }
     if opts.wants(Service::Logs) {

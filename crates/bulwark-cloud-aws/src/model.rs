@@ -225,6 +225,9 @@ pub struct CollectOptions {
     pub services: Option<Vec<Service>>,
     /// How much of the flow-log and CloudTrail files in S3 one collection reads.
     pub logs: LogLimits,
+    /// Accounts in the zone of trust: access granted to them is reported with
+    /// `trusted: true` and `LOW` severity instead of as a cross-account exposure.
+    pub trusted_accounts: Vec<String>,
 }
 
 /// Bounds on reading log files ([`Service::Logs`]). Log files are written by
@@ -271,6 +274,7 @@ impl Default for CollectOptions {
             home_region: "us-east-1".to_owned(),
             services: None,
             logs: LogLimits::default(),
+            trusted_accounts: Vec::new(),
         }
     }
 }

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::clock;
-use crate::inventory::{ENVIRONMENTS, live_environment, provider_of, record_on_environment};
+use crate::inventory::{
+    ENVIRONMENTS, live_environment, provider_of, record_on_environment, trusted_accounts,
+};
 use crate::jobs::{JobContext, JobError, JobHandler, JobRegistry};
 use crate::model::{Job, NewJob};
 use crate::ports::Store;
@@ -39,6 +41,8 @@ pub struct CollectRequest {
     pub endpoint_url: Option<String>,
     /// Regions to read; empty means every enabled region.
     pub regions: Vec<String>,
+    /// Other cloud accounts the environment trusts (see `inventory::trusted_accounts`).
+    pub trusted_accounts: Vec<String>,
 }
 
 // Never print the credentials.
@@ -53,6 +57,7 @@ impl std::fmt::Debug for CollectRequest {
             )
             .field("endpoint_url", &self.endpoint_url)
             .field("regions", &self.regions)
+            .field("trusted_accounts", &self.trusted_accounts)
             .finish()
     }
 }
@@ -212,6 +217,9 @@ impl CloudSyncService {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trusted_accounts: trusted_accounts(self.store.as_ref(), account, env, &doc)
+                .await
+                .map_err(internal)?,
         };
         let started = clock::now_ms();
         let collected = match collector.collect(&req).await {

@@ -42,6 +42,19 @@ fn validate_environment(doc: &Map<String, Value>) -> Result<()> {
             "an environment needs its cloud `accountId` (AWS account, Azure subscription, GCP project, cluster or host id)",
         ));
     }
+    if let Some(trusted) = doc.get("trustedAccountIds") {
+        let ok = trusted.as_array().is_some_and(|ids| {
+            ids.len() <= 1000
+                && ids
+                    .iter()
+                    .all(|i| i.as_str().is_some_and(|s| !s.trim().is_empty()))
+        });
+        if !ok {
+            return Err(DomainError::invalid(
+                "`trustedAccountIds` must be a list of at most 1000 cloud account ids",
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -70,6 +83,46 @@ pub(crate) async fn live_environment(
         .filter(|o| o.status != Status::Deleted)
         .map(|o| o.doc)
         .ok_or(DomainError::NotFound("environment"))
+}
+
+/// The accounts an environment's resources may be shared with without raising a
+/// finding's severity (its zone of trust): the tenant's other environments of the
+/// same provider, and the environment's own `trustedAccountIds`.
+pub(crate) async fn trusted_accounts(
+    store: &dyn Store,
+    account: Uuid,
+    env: Uuid,
+    doc: &Map<String, Value>,
+) -> Result<Vec<String>> {
+    let filter = crate::model::ObjectFilter {
+        limit: 10_000,
+        ..crate::model::ObjectFilter::default()
+    };
+    let provider = doc.get("provider").and_then(Value::as_str);
+    let mut ids: Vec<String> = store
+        .query_objects(account, ENVIRONMENTS.kind, &filter)
+        .await?
+        .into_iter()
+        .filter(|o| o.uuid != env && o.status != Status::Deleted)
+        .filter(|o| o.doc.get("provider").and_then(Value::as_str) == provider)
+        .filter_map(|o| {
+            o.doc
+                .get("accountId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    ids.extend(
+        doc.get("trustedAccountIds")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|s| s.trim().to_string()),
+    );
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// The environment's provider.

@@ -196,7 +196,11 @@ impl CloudCollector for AwsCollector {
             self.check_endpoint(url)?;
         }
         let creds = credentials(req)?;
-        let result = bulwark_cloud_aws::collect(&creds, &self.opts)
+        let opts = CollectOptions {
+            trusted_accounts: req.trusted_accounts.clone(),
+            ..self.opts.clone()
+        };
+        let result = bulwark_cloud_aws::collect(&creds, &opts)
             .await
             .map_err(|e| match e {
                 CollectError::Identity(_) | CollectError::Config(_) => {

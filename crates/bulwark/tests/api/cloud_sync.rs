@@ -413,9 +413,57 @@ async fn aws_sync_against_the_emulator_fills_the_search_keys() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The zone of trust: an account listed in `trustedAccountIds`, and one that is
+    // another environment of this tenant.
+    let (s, patched) = srv
+        .patch(
+            &format!("/bulwark/v1/environments/{id}"),
+            &k,
+            json!({"trustedAccountIds": ["444455556666"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{patched}");
+    let (s, bad) = srv
+        .patch(
+            &format!("/bulwark/v1/environments/{id}"),
+            &k,
+            json!({"trustedAccountIds": "444455556666"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{bad}");
+    aws_environment(&srv, &k, "999999999999", "http://127.0.0.1:9").await;
+
     let job = sync(&srv, &k, &id).await;
     assert_eq!(job["state"], "done", "{job}");
     assert!(job["result"]["missing"].as_i64().unwrap() >= 1, "{job}");
+    let (_, findings) = srv
+        .get("/api/v1/search/AWS_EXTERNAL_ACCESS?size=100", &k)
+        .await;
+    let finding = |name: &str| {
+        findings["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in {findings}"))["data"]
+            .clone()
+    };
+    for trusted in [
+        "bulwark-partner-share shared with 444455556666",
+        "bulwark-audit trusted by 999999999999",
+    ] {
+        let f = finding(trusted);
+        assert_eq!(
+            (&f["trusted"], &f["severity"]),
+            (&json!(true), &json!("LOW")),
+            "{f}"
+        );
+    }
+    let public = finding("anyone-can-assume open to everyone");
+    assert_eq!(
+        (&public["trusted"], &public["severity"]),
+        (&json!(false), &json!("CRITICAL"))
+    );
     let (_, buckets) = srv.get("/api/v1/search/AWS_S3?size=100", &k).await;
     let buckets = names(&buckets);
     assert!(

@@ -61,6 +61,11 @@ crate::wire_object! {
         endpoint_url: String,
         /// Regions a live sync reads; empty or absent: every enabled region.
         regions: Vec<String>,
+        /// The zone of trust: cloud accounts this one may share resources with. Access
+        /// granted to them (or to the tenant's other environments) is reported in
+        /// `AWS_EXTERNAL_ACCESS` with `trusted: true` and severity `LOW`.
+        #[serde(rename = "trustedAccountIds")]
+        trusted_account_ids: Vec<String>,
         /// `SUCCESS`, `PARTIAL` (some services failed, see `lastSyncErrors`) or `FAILED`.
         #[serde(rename = "lastSyncStatus")]
         last_sync_status: String,
