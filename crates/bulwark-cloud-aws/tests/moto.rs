@@ -741,3 +741,19 @@ fn a_failing_region_is_recorded_and_the_rest_collected() {
         assert_eq!(r.account.flow_log_status, "Unknown");
     });
 }
+
+#[test]
+fn log_window_bounds_what_is_read() {
+    block_on(async {
+        let Some(e) = estate() else { return };
+        let mut opts = bulwark_cloud_aws::CollectOptions {
+            services: Some(vec![Service::Ec2, Service::CloudWatchLogs]),
+            ..options()
+        };
+        opts.logs.lookback = std::time::Duration::from_secs(3600);
+        let creds = credentials(&e.url, Regions::List(vec![SECONDARY.into()]));
+        let r = collect(&creds, &opts).await.unwrap();
+        assert!(r.errors.is_empty(), "errors: {:#?}", r.errors);
+        logs::check_window(&r);
+    });
+}

@@ -43,6 +43,8 @@ pub struct CollectRequest {
     pub regions: Vec<String>,
     /// Other cloud accounts the environment trusts (see `inventory::trusted_accounts`).
     pub trusted_accounts: Vec<String>,
+    /// Hours of log files to read (`logLookbackHours`); `None`: the collector's default.
+    pub log_lookback_hours: Option<u32>,
 }
 
 // Never print the credentials.
@@ -58,6 +60,7 @@ impl std::fmt::Debug for CollectRequest {
             .field("endpoint_url", &self.endpoint_url)
             .field("regions", &self.regions)
             .field("trusted_accounts", &self.trusted_accounts)
+            .field("log_lookback_hours", &self.log_lookback_hours)
             .finish()
     }
 }
@@ -220,6 +223,10 @@ impl CloudSyncService {
             trusted_accounts: trusted_accounts(self.store.as_ref(), account, env, &doc)
                 .await
                 .map_err(internal)?,
+            log_lookback_hours: doc
+                .get("logLookbackHours")
+                .and_then(Value::as_u64)
+                .and_then(|h| u32::try_from(h).ok()),
         };
         let started = clock::now_ms();
         let collected = match collector.collect(&req).await {

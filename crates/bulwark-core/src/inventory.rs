@@ -42,6 +42,15 @@ fn validate_environment(doc: &Map<String, Value>) -> Result<()> {
             "an environment needs its cloud `accountId` (AWS account, Azure subscription, GCP project, cluster or host id)",
         ));
     }
+    if let Some(hours) = doc.get("logLookbackHours")
+        && !hours
+            .as_i64()
+            .is_some_and(|h| (1..=MAX_LOG_LOOKBACK_HOURS).contains(&h))
+    {
+        return Err(DomainError::invalid(format!(
+            "`logLookbackHours` must be a whole number of hours from 1 to {MAX_LOG_LOOKBACK_HOURS}"
+        )));
+    }
     if let Some(trusted) = doc.get("trustedAccountIds") {
         let ok = trusted.as_array().is_some_and(|ids| {
             ids.len() <= 1000
@@ -57,6 +66,9 @@ fn validate_environment(doc: &Map<String, Value>) -> Result<()> {
     }
     Ok(())
 }
+
+/// The longest log window a sync reads: a week of files.
+pub const MAX_LOG_LOOKBACK_HOURS: i64 = 168;
 
 /// Cloud environments (`GET /api/v1/accounts` serves them).
 pub static ENVIRONMENTS: ResourceKind = ResourceKind {

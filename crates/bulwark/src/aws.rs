@@ -196,10 +196,13 @@ impl CloudCollector for AwsCollector {
             self.check_endpoint(url)?;
         }
         let creds = credentials(req)?;
-        let opts = CollectOptions {
+        let mut opts = CollectOptions {
             trusted_accounts: req.trusted_accounts.clone(),
             ..self.opts.clone()
         };
+        if let Some(hours) = req.log_lookback_hours {
+            opts.logs.lookback = std::time::Duration::from_secs(u64::from(hours) * 3600);
+        }
         let result = bulwark_cloud_aws::collect(&creds, &opts)
             .await
             .map_err(|e| match e {

@@ -69,9 +69,10 @@ pub fn check_traffic(r: &CollectResult, man: &Value) {
             .collect()
     };
     let (eu_in, eu_out) = (eu(AWS_INCOMING_TRAFFIC), eu(AWS_OUTGOING_TRAFFIC));
+    // RDP in; DNS out now and SMTP out three hours ago, both in the 24-hour window.
     assert_eq!(
         (eu_in.len(), eu_out.len()),
-        (1, 1),
+        (1, 2),
         "{eu_in:#?} {eu_out:#?}"
     );
     let rdp = &eu_in[0].data;
@@ -84,7 +85,11 @@ pub fn check_traffic(r: &CollectResult, man: &Value) {
         (Some(4200), Some(51000))
     );
     assert_eq!(rdp["instanceId"], m(man, &[SECONDARY, "web_instance_id"]));
-    let dns = &eu_out[0].data;
+    let dns = &eu_out
+        .iter()
+        .find(|a| a.data["destinationPort"] == 53)
+        .expect("DNS")
+        .data;
     assert_eq!(
         (
             dns["destinationIp"].as_str(),
@@ -204,4 +209,15 @@ pub fn check_anomalies(r: &CollectResult, man: &Value) {
         serde_json::json!([id("stop_logging")])
     );
     assert_eq!(stop.region, PRIMARY);
+}
+
+/// With a one-hour window the three-hour-old SMTP connection is not read.
+pub fn check_window(r: &CollectResult) {
+    let ports: Vec<i64> = r
+        .assets
+        .iter()
+        .filter(|a| a.search_key == AWS_OUTGOING_TRAFFIC)
+        .filter_map(|a| a.data["destinationPort"].as_i64())
+        .collect();
+    assert_eq!(ports, [53], "{ports:?}");
 }

@@ -123,6 +123,20 @@ async fn credentials_are_sealed_and_never_returned() {
     assert_eq!(s, 400, "{r}");
     assert!(r["message"].as_str().unwrap().contains("ingest"), "{r}");
 
+    // The log window is bounded.
+    for (hours, status) in [(0, 400), (169, 400), (72, 200)] {
+        let (s, r) = srv
+            .patch(
+                &format!("/bulwark/v1/environments/{id}"),
+                &k,
+                json!({"logLookbackHours": hours}),
+            )
+            .await;
+        assert_eq!(s, status, "{hours}: {r}");
+    }
+    let (_, got) = srv.get(&format!("/bulwark/v1/environments/{id}"), &k).await;
+    assert_eq!(got["logLookbackHours"], 72);
+
     // An endpoint outside `cloud_endpoint_hosts` (here: instance metadata) is refused
     // before any request is sent, and the reason is recorded.
     let (_, imds) = srv

@@ -66,6 +66,10 @@ crate::wire_object! {
         /// `AWS_EXTERNAL_ACCESS` with `trusted: true` and severity `LOW`.
         #[serde(rename = "trustedAccountIds")]
         trusted_account_ids: Vec<String>,
+        /// How many hours of flow-log and CloudTrail files a sync reads (1 to 168,
+        /// default 24); a longer window once gives a first sync more history.
+        #[serde(rename = "logLookbackHours")]
+        log_lookback_hours: i64,
         /// `SUCCESS`, `PARTIAL` (some services failed, see `lastSyncErrors`) or `FAILED`.
         #[serde(rename = "lastSyncStatus")]
         last_sync_status: String,
