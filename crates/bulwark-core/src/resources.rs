@@ -218,7 +218,11 @@ impl ResourceService {
         update_time: i64,
     ) -> Result<StoredObject> {
         (kind.validate)(&doc)?;
+        let status = status_of(&doc, kind.default_status)?;
         let unique_key = match kind.unique_field {
+            // A deleted object gives its key back: a connector's name, a device's
+            // certificate can be used again.
+            Some(_) if status == Status::Deleted => None,
             Some(f) => match doc.get(f).and_then(Value::as_str).filter(|s| !s.is_empty()) {
                 Some(k) => Some(k.to_string()),
                 None => return Err(DomainError::invalid(format!("`{f}` is required"))),
@@ -227,7 +231,7 @@ impl ResourceService {
         };
         Ok(StoredObject {
             uuid,
-            status: status_of(&doc, kind.default_status)?,
+            status,
             data_source: doc.get("data_source").and_then(Value::as_i64).unwrap_or(0),
             tags: tags_of(&doc)?,
             unique_key,

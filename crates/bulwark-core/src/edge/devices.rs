@@ -146,7 +146,9 @@ pub static DEVICES: ResourceKind = ResourceKind {
     what: "device",
     read_role: Role::User,
     write_role: Role::User,
-    unique_field: None,
+    // One live device per certificate, enforced by the store's unique index too, so
+    // two concurrent registrations of one certificate cannot both succeed.
+    unique_field: Some("certificate_fingerprint_sha256"),
     actor_fields: false,
     default_status: Status::Active,
     validate: validate_device,

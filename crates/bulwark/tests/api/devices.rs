@@ -561,3 +561,52 @@ async fn devices_are_account_scoped() {
         .await;
     assert_eq!(still["status"], 2);
 }
+
+#[tokio::test]
+async fn one_live_device_per_certificate_even_under_concurrent_registrations() {
+    let env = Env::new().await;
+    let admin = env.token("acme", "admin").await;
+    let srv = env.serve().await;
+    let ada = user(&srv, &admin, "Ada").await;
+    let endpoint = ca("Acme Endpoint CA");
+    upload_ca(&srv, &admin, &endpoint, 2, 2).await;
+    let dev = device_cert(&endpoint, "ada-laptop", false);
+
+    // Eight registrations of one certificate at once: the store's unique index lets
+    // exactly one through, whatever the interleaving.
+    let bodies: Vec<Value> = (0..8)
+        .map(|i| reg("acme", &ada, &format!("salt-concurrent-{i:02}")).body(&dev))
+        .collect();
+    let answers = futures_util::future::join_all(
+        bodies
+            .into_iter()
+            .map(|b| srv.post("/edge/v1/devices", &admin, b)),
+    )
+    .await;
+    let created: Vec<&Value> = answers
+        .iter()
+        .filter(|(s, _)| *s == 201)
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(created.len(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| *s == 201 || *s == 409),
+        "{answers:?}"
+    );
+    let uuid = created[0]["uuid"].as_str().unwrap().to_string();
+
+    // A deleted device gives its certificate back.
+    let (s, _) = srv
+        .delete(&format!("/edge/v1/devices/{uuid}"), &admin)
+        .await;
+    assert_eq!(s, 200);
+    let (s, again) = srv
+        .post(
+            "/edge/v1/devices",
+            &admin,
+            reg("acme", &ada, "salt-after-delete-1").body(&dev),
+        )
+        .await;
+    assert_eq!(s, 201, "{again}");
+    assert_ne!(again["uuid"], uuid.as_str());
+}

@@ -122,6 +122,10 @@ async fn connectors_have_unique_names_and_their_own_revocable_credential() {
     assert_eq!(srv.get("/bulwark/v1/whoami", &token).await.0, 401);
     let (_, list) = srv.get(base, &reader).await;
     assert_eq!(list["connectors"].as_array().unwrap().len(), 1);
+    // A deleted connector gives its unique name back.
+    let (s, again) = srv.post(base, &op, json!({"unique_name": "dc-east"})).await;
+    assert_eq!(s, 201, "{again}");
+    assert_eq!(srv.get(&path, &reader).await.1["status"], again["status"]);
 }
 
 #[tokio::test]
