@@ -247,7 +247,6 @@ async fn read_flow_log(reader: &Reader<'_>, fl: &Asset, flows: &mut Flows<'_>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn read_trail(
     reader: &Reader<'_>,
     regions: &[String],
@@ -335,7 +334,6 @@ async fn read_trail(
 
 /// Lists and reads the window's files of one source within the limits,
 /// recording what could not be read.
-#[allow(clippy::too_many_arguments)]
 async fn read_files(
     reader: &Reader<'_>,
     scope: Scope<'_>,
