@@ -215,27 +215,31 @@ async fn read_flow_log(reader: &Reader<'_>, fl: &Asset, flows: &mut Flows<'_>) {
         .collect();
     // Several flow logs may share a destination; the file name says whose it is.
     let marker = format!("_{id}_");
-    let files = read_files(
-        reader,
-        scope,
-        &bucket,
-        &prefixes,
-        "ReadFlowLogs",
-        &TRAFFIC,
-        |k| k.contains(&marker),
-    )
-    .await;
     let format = d["logFormat"].as_str();
     let (mut unreadable, mut files_read) = (0_u64, 0_usize);
-    for (key, body) in files {
-        files_read += 1;
-        let Ok(text) = std::str::from_utf8(&body) else {
-            unreadable += 1;
-            tracing::debug!(key, "flow-log file is not UTF-8");
-            continue;
-        };
-        unreadable += flows.add_file(region, id, format, text).unreadable;
-    }
+    let src = Source {
+        scope,
+        bucket: &bucket,
+        operation: "ReadFlowLogs",
+        keys: &TRAFFIC,
+    };
+    read_files(
+        reader,
+        &src,
+        &prefixes,
+        |k| k.contains(&marker),
+        |key, body| {
+            files_read += 1;
+            match std::str::from_utf8(body) {
+                Ok(text) => unreadable += flows.add_file(region, id, format, text).unreadable,
+                Err(_) => {
+                    unreadable += 1;
+                    tracing::debug!(key, "flow-log file is not UTF-8");
+                }
+            }
+        },
+    )
+    .await;
     if unreadable > 0 {
         note(
             ctx,
@@ -302,23 +306,21 @@ async fn read_trail(
             }
         }
     }
-    let files = read_files(
-        reader,
+    let mut bad = 0_usize;
+    let src = Source {
         scope,
         bucket,
-        &prefixes,
-        "ReadCloudTrailLogs",
-        &[AWS_ACTIVITY_LOG],
-        |k| k.ends_with(".json.gz") || k.ends_with(".json"),
-    )
-    .await;
-    let mut bad = 0_usize;
-    for (key, body) in files {
-        if let Err(e) = events.add_file(trail, &body) {
+        operation: "ReadCloudTrailLogs",
+        keys: &[AWS_ACTIVITY_LOG],
+    };
+    let is_log = |k: &str| k.ends_with(".json.gz") || k.ends_with(".json");
+    read_files(reader, &src, &prefixes, is_log, |key, body| {
+        if let Err(e) = events.add_file(trail, body) {
             bad += 1;
             tracing::debug!(key, error = %e, "not a CloudTrail log file");
         }
-    }
+    })
+    .await;
     if bad > 0 {
         note(
             ctx,
@@ -332,35 +334,41 @@ async fn read_trail(
     }
 }
 
-/// Lists and reads the window's files of one source within the limits,
-/// recording what could not be read.
+/// One log source's files: where they are, and how failures are recorded.
+struct Source<'a> {
+    scope: Scope<'a>,
+    bucket: &'a str,
+    operation: &'a str,
+    keys: &'a [&'a str],
+}
+
+impl Source<'_> {
+    fn note(&self, ctx: &Ctx, message: String) {
+        note(ctx, self.scope, self.operation, self.keys, message);
+    }
+}
+
+/// Lists the window's files of one source and hands each to `each` as it is read
+/// (at most [`BATCH`] bodies are held at once), within the limits, recording what
+/// could not be read.
 async fn read_files(
     reader: &Reader<'_>,
-    scope: Scope<'_>,
-    bucket: &str,
+    src: &Source<'_>,
     prefixes: &[String],
-    operation: &str,
-    keys: &[&str],
     keep: impl Fn(&str) -> bool,
-) -> Vec<(String, Vec<u8>)> {
-    let ctx = reader.ctx;
+    mut each: impl FnMut(&str, &[u8]),
+) {
+    let (ctx, bucket) = (reader.ctx, src.bucket);
     let client = match reader.client(bucket).await {
         Ok(c) => c,
-        Err(e) => {
-            ctx.fail_list(scope, "GetBucketLocation", keys, &e);
-            return Vec::new();
-        }
+        Err(e) => return ctx.fail_list(src.scope, "GetBucketLocation", src.keys, &e),
     };
     let listed = match reader.list(&client, bucket, prefixes, keep).await {
         Ok(l) => l,
-        Err(e) => {
-            ctx.fail_list(scope, "ListObjectsV2", keys, &e);
-            return Vec::new();
-        }
+        Err(e) => return ctx.fail_list(src.scope, "ListObjectsV2", src.keys, &e),
     };
     let limits = reader.limits;
-    let mut budget = limits.max_bytes_per_source;
-    let mut out = Vec::new();
+    let (mut budget, mut read) = (limits.max_bytes_per_source, 0_usize);
     let total = listed.len();
     let mut taken: Vec<&Listed> = listed.iter().take(limits.max_objects_per_source).collect();
     'batches: while !taken.is_empty() {
@@ -372,43 +380,27 @@ async fn read_files(
                 Ok(body) => {
                     let size = body.len() as u64;
                     if size > budget {
-                        note(
-                            ctx,
-                            scope,
-                            operation,
-                            keys,
-                            format!(
-                                "s3://{bucket}: stopped at {} of {total} files, the {} byte limit per source was reached",
-                                out.len(),
-                                limits.max_bytes_per_source
-                            ),
-                        );
+                        src.note(ctx, format!(
+                            "s3://{bucket}: stopped at {read} of {total} files, the {} byte limit per source was reached",
+                            limits.max_bytes_per_source
+                        ));
                         break 'batches;
                     }
                     budget -= size;
-                    out.push((file.key.clone(), body));
+                    read += 1;
+                    each(&file.key, &body);
                 }
-                Err(e) => note(
-                    ctx,
-                    scope,
-                    operation,
-                    keys,
-                    format!("s3://{bucket}/{}: {e}", file.key),
-                ),
+                Err(e) => src.note(ctx, format!("s3://{bucket}/{}: {e}", file.key)),
             }
         }
     }
     if total > limits.max_objects_per_source {
-        note(
+        src.note(
             ctx,
-            scope,
-            operation,
-            keys,
             format!(
                 "s3://{bucket}: only the newest {} of {total} files in the window were read",
                 limits.max_objects_per_source
             ),
         );
     }
-    out
 }

@@ -15,6 +15,11 @@ use crate::model::{Asset, PROVIDER};
 /// they are for reading, and a few calls carry whole documents.
 const MAX_REQUEST_PARAMETERS: usize = 16 * 1024;
 
+/// Largest CloudTrail file parsed. A file is parsed whole into a JSON tree, which
+/// takes several times its size in memory; CloudTrail's own files (one every few
+/// minutes per region) stay far below this.
+const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// Services whose events CloudTrail delivers under us-east-1 whatever the
 /// collected regions are.
 const GLOBAL_SOURCES: [&str; 6] = [
@@ -54,6 +59,12 @@ impl<'a> Events<'a> {
         struct File {
             #[serde(rename = "Records")]
             records: Vec<Value>,
+        }
+        if body.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "{} bytes is more than the {MAX_FILE_BYTES} a CloudTrail file is read up to",
+                body.len()
+            ));
         }
         let file: File = serde_json::from_slice(body).map_err(|e| e.to_string())?;
         let mut kept = 0;
@@ -283,6 +294,13 @@ mod tests {
         let mut events = Events::new("123456789012", &regions, 1);
         assert!(events.add_file("t", b"{\"not\": 1}").is_err());
         assert!(events.add_file("t", b"\x1f\x8b garbage").is_err());
+        let huge = vec![b' '; MAX_FILE_BYTES + 1];
+        assert!(
+            events
+                .add_file("t", &huge)
+                .unwrap_err()
+                .contains("more than")
+        );
         events
             .add_file(
                 "t",
