@@ -60,14 +60,7 @@ async fn bucket_region(ctx: &Ctx, client: &Client, scope: Scope<'_>, b: &Bucket)
         .call(client.get_bucket_location().bucket(name).send())
         .await
     {
-        Ok(out) => Some(
-            match out.location_constraint().map(|c| c.as_str()) {
-                None | Some("") => "us-east-1",
-                Some("EU") => "eu-west-1",
-                Some(other) => other,
-            }
-            .to_owned(),
-        ),
+        Ok(out) => Some(location_region(out.location_constraint())),
         Err(e) => {
             // Without its region the bucket is left out, so the S3 listing
             // is incomplete everywhere.
@@ -75,6 +68,17 @@ async fn bucket_region(ctx: &Ctx, client: &Client, scope: Scope<'_>, b: &Bucket)
             None
         }
     }
+}
+
+/// The region a `GetBucketLocation` answer names: no constraint means us-east-1,
+/// `EU` is the old name of eu-west-1.
+pub(crate) fn location_region(c: Option<&aws_sdk_s3::types::BucketLocationConstraint>) -> String {
+    match c.map(|c| c.as_str()) {
+        None | Some("") => "us-east-1",
+        Some("EU") => "eu-west-1",
+        Some(other) => other,
+    }
+    .to_owned()
 }
 
 /// `Ok(None)` when AWS says the configuration is absent (`codes`).

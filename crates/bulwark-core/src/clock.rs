@@ -15,6 +15,18 @@ pub fn now_sec() -> i64 {
     now_ms() / 1000
 }
 
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm): the inverse of
+/// [`civil`].
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Broken-down UTC time of epoch milliseconds: (year, month, day, hour, minute, second, millis).
 ///
 /// Civil-from-days (Howard Hinnant's algorithm): a date crate for two timestamp formats

@@ -97,6 +97,18 @@ pub(crate) async fn live_environment(
         .ok_or(DomainError::NotFound("environment"))
 }
 
+/// The account's environments that are not deleted, as `(uuid, document)`.
+async fn environments(store: &dyn Store, account: Uuid) -> Result<Vec<(Uuid, Map<String, Value>)>> {
+    let filter = ObjectFilter {
+        limit: 10_000,
+        ..ObjectFilter::default()
+    };
+    let envs = store
+        .query_objects(account, ENVIRONMENTS.kind, &filter)
+        .await?;
+    Ok(envs.into_iter().map(|o| (o.uuid, o.doc)).collect())
+}
+
 /// The accounts an environment's resources may be shared with without raising a
 /// finding's severity (its zone of trust): the tenant's other environments of the
 /// same provider, and the environment's own `trustedAccountIds`.
@@ -106,20 +118,13 @@ pub(crate) async fn trusted_accounts(
     env: Uuid,
     doc: &Map<String, Value>,
 ) -> Result<Vec<String>> {
-    let filter = crate::model::ObjectFilter {
-        limit: 10_000,
-        ..crate::model::ObjectFilter::default()
-    };
     let provider = doc.get("provider").and_then(Value::as_str);
-    let mut ids: Vec<String> = store
-        .query_objects(account, ENVIRONMENTS.kind, &filter)
+    let mut ids: Vec<String> = environments(store, account)
         .await?
         .into_iter()
-        .filter(|o| o.uuid != env && o.status != Status::Deleted)
-        .filter(|o| o.doc.get("provider").and_then(Value::as_str) == provider)
-        .filter_map(|o| {
-            o.doc
-                .get("accountId")
+        .filter(|(uuid, d)| *uuid != env && d.get("provider").and_then(Value::as_str) == provider)
+        .filter_map(|(_, d)| {
+            d.get("accountId")
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
@@ -233,15 +238,7 @@ impl InventoryService {
     }
 
     async fn environments(&self, account: Uuid) -> Result<Vec<(Uuid, Map<String, Value>)>> {
-        let filter = ObjectFilter {
-            limit: 10_000,
-            ..ObjectFilter::default()
-        };
-        let envs = self
-            .store
-            .query_objects(account, ENVIRONMENTS.kind, &filter)
-            .await?;
-        Ok(envs.into_iter().map(|o| (o.uuid, o.doc)).collect())
+        environments(self.store.as_ref(), account).await
     }
 
     /// `accountIds` must all name environments of the caller; returns them.

@@ -49,18 +49,6 @@ fn id(raw: Option<&str>) -> Result<&str> {
         .ok_or_else(|| invalid("Invalid data"))
 }
 
-/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm; the inverse of
-/// `clock::civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `yyyy-MM-dd['T'HH:mm:ss][(+|-)hh:mm]` (UTC without an offset, `Z` too) → epoch ms.
 fn parse_iso(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -128,7 +116,7 @@ fn parse_iso(s: &str) -> Option<i64> {
             sign * (h * 3600 + mi * 60)
         }
     };
-    Some((days_from_civil(y, m, d) * 86_400 + secs_of_day - offset_secs) * 1000)
+    Some((crate::clock::days_from_civil(y, m, d) * 86_400 + secs_of_day - offset_secs) * 1000)
 }
 
 fn bound(raw: Option<&str>, name: &str) -> Result<Option<i64>> {

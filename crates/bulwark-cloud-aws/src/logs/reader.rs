@@ -87,12 +87,7 @@ impl<'a> Reader<'a> {
                             .send(),
                     )
                     .await?;
-                let region = match out.location_constraint().map(|c| c.as_str()) {
-                    None | Some("") => "us-east-1",
-                    Some("EU") => "eu-west-1",
-                    Some(other) => other,
-                }
-                .to_owned();
+                let region = crate::s3::location_region(out.location_constraint());
                 self.regions
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
