@@ -251,6 +251,14 @@ pub struct LogLimits {
     pub max_flows: usize,
 }
 
+impl LogLimits {
+    /// Start of the lookback window ending at `now_secs`, in seconds since the epoch.
+    pub fn window_start(&self, now_secs: i64) -> i64 {
+        let back = i64::try_from(self.lookback.as_secs()).unwrap_or(i64::MAX);
+        now_secs.saturating_sub(back)
+    }
+}
+
 impl Default for LogLimits {
     fn default() -> Self {
         LogLimits {

@@ -44,12 +44,12 @@ pub(super) async fn read_flow_log(
         );
     };
     let client = Client::new(&session.region(&fl.region));
-    let back = i64::try_from(limits.lookback.as_millis()).unwrap_or(i64::MAX);
     let now_ms = ctx.now_secs.saturating_mul(1000);
+    let start_ms = limits.window_start(ctx.now_secs).saturating_mul(1000);
     let mut stream = client
         .filter_log_events()
         .log_group_name(&group)
-        .start_time(now_ms.saturating_sub(back))
+        .start_time(start_ms)
         .end_time(now_ms)
         .into_paginator()
         .send();

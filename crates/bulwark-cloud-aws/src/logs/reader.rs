@@ -187,8 +187,7 @@ impl<'a> Reader<'a> {
 
     /// Start of the lookback window, in seconds since the epoch.
     pub(crate) fn since(&self) -> i64 {
-        let back = i64::try_from(self.limits.lookback.as_secs()).unwrap_or(i64::MAX);
-        self.ctx.now_secs.saturating_sub(back)
+        self.limits.window_start(self.ctx.now_secs)
     }
 
     /// The UTC days of the lookback window as `(yyyy, mm, dd)`, oldest first.
